@@ -197,7 +197,7 @@ export function loadConfig(env: Env): BridgeConfig {
     throw new ConfigError(`Invalid setting ROOM_KEY_PATTERN=${JSON.stringify(roomKeyPattern)}: it must contain {roomId} once.`);
   }
 
-  return Object.freeze({
+  const config: BridgeConfig = {
     plugnmeet: {
       serverUrl: readUrl(env, 'PLUGNMEET_SERVER_URL', readString(env, 'PLUGNMEET_SERVER_URL')),
       apiKey: readString(env, 'PLUGNMEET_API_KEY'),
@@ -240,7 +240,8 @@ export function loadConfig(env: Env): BridgeConfig {
       bucket: readOptional(env, 'DELIVERY_STATE_BUCKET'),
       prefix: readString(env, 'DELIVERY_STATE_PREFIX', 'pnm-bridge/deliveries/'),
     },
-  });
+  };
+  return Object.freeze(config);
 }
 
 let cached: BridgeConfig | undefined;

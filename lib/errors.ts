@@ -186,3 +186,10 @@ export class QueueError extends BridgeError {
 export function asBridgeError(error: unknown): BridgeError | undefined {
   return error instanceof BridgeError ? error : undefined;
 }
+
+/** A document-link token is malformed, tampered with, or expired. The link function answers 403 without detail. */
+export class InvalidLinkTokenError extends BridgeError {
+  override readonly name = 'InvalidLinkTokenError';
+  readonly code = 'LINK_TOKEN_INVALID';
+  readonly retryable = false;
+}
