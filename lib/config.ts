@@ -80,6 +80,17 @@ export interface BridgeConfig {
     /** Deadline given to files that arrive through S3 events, in seconds after the event. */
     defaultDeadlineSeconds: number;
   };
+  /** How long the worker hides a message before it tries again, in seconds. */
+  backoff: {
+    /** After a 409, a network error or a 5xx: base × 2^(receives − 1), up to the cap. */
+    busyBaseSeconds: number;
+    busyCapSeconds: number;
+    /** While the room does not exist yet, has ended, or has no presenter (when required). */
+    roomWaitBaseSeconds: number;
+    roomWaitCapSeconds: number;
+    /** The server's room lock lifetime: after a timed-out upload the worker waits this long from the send. */
+    lockTtlSeconds: number;
+  };
   /** Bucket and prefix where the worker and the link function record delivery evidence. */
   deliveryState: { bucket: string | undefined; prefix: string };
 }
@@ -235,6 +246,13 @@ export function loadConfig(env: Env): BridgeConfig {
       roomKeyPattern,
       roomFromMetadata: readBoolean(env, 'ROOM_FROM_METADATA', false),
       defaultDeadlineSeconds: readInteger(env, 'DEFAULT_DEADLINE_SECONDS', 86_400, 60, 1_209_600),
+    },
+    backoff: {
+      busyBaseSeconds: readInteger(env, 'BUSY_BACKOFF_BASE_SECONDS', 5, 0, 43_200),
+      busyCapSeconds: readInteger(env, 'BUSY_BACKOFF_CAP_SECONDS', 60, 0, 43_200),
+      roomWaitBaseSeconds: readInteger(env, 'ROOM_WAIT_BACKOFF_BASE_SECONDS', 10, 0, 43_200),
+      roomWaitCapSeconds: readInteger(env, 'ROOM_WAIT_BACKOFF_CAP_SECONDS', 120, 0, 43_200),
+      lockTtlSeconds: readInteger(env, 'LOCK_TTL_SECONDS', 300, 0, 43_200),
     },
     deliveryState: {
       bucket: readOptional(env, 'DELIVERY_STATE_BUCKET'),
