@@ -193,3 +193,10 @@ export class InvalidLinkTokenError extends BridgeError {
   readonly code = 'LINK_TOKEN_INVALID';
   readonly retryable = false;
 }
+
+/** The S3 object is empty (0 bytes), so there is nothing to convert to whiteboard pages. */
+export class EmptyObjectError extends BridgeError {
+  override readonly name = 'EmptyObjectError';
+  readonly code = 'S3_OBJECT_EMPTY';
+  readonly retryable = false;
+}
