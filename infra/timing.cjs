@@ -1,20 +1,20 @@
 // Exposes the numbers of infra/timing.ts to serverless.yml, as `${file(infra/timing.cjs):NAME}`.
-// osls loads file variables with require(), which cannot read TypeScript, so this adapter compiles
-// timing.ts with esbuild (already a dependency of serverless-esbuild) and evaluates it. timing.ts
-// stays the only place where the numbers are written.
+// osls loads file variables with require(), which cannot read TypeScript, so this adapter bundles
+// timing.ts and its lib/ imports with esbuild (already a dependency of serverless-esbuild) and
+// evaluates the result. timing.ts stays the only place where the numbers are written.
 'use strict';
 /* global require, module, __dirname -- a CommonJS file; the project's ESLint config declares no CommonJS globals */
 /* eslint-disable @typescript-eslint/no-require-imports -- osls loads file variables with require(), so this file is CommonJS */
 
-const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { runInThisContext } = require('node:vm');
-const { transformSync } = require('esbuild');
+const { buildSync } = require('esbuild');
 
 const sourcePath = join(__dirname, 'timing.ts');
-const { code } = transformSync(readFileSync(sourcePath, 'utf8'), { loader: 'ts', format: 'cjs', sourcefile: sourcePath });
+const result = buildSync({ entryPoints: [sourcePath], bundle: true, write: false, format: 'cjs', platform: 'node', logLevel: 'silent' });
+const code = result.outputFiles[0].text;
 const compiled = { exports: {} };
-runInThisContext(`(function (module, exports) {${code}\n})`, { filename: sourcePath })(compiled, compiled.exports);
+runInThisContext(`(function (module, exports, require) {${code}\n})`, { filename: sourcePath })(compiled, compiled.exports, require);
 
 const timing = compiled.exports;
 

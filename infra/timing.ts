@@ -4,14 +4,10 @@
  * function timeouts and the retry code cannot drift apart. test/deploy/template.test.ts checks the
  * rules between them and that the packaged template carries them.
  *
- * Keep this file free of imports: `infra/timing.cjs` compiles it on its own with esbuild.
+ * `infra/timing.cjs` bundles this file with esbuild, so it may import from lib/ as long as the
+ * imports need no AWS SDK or environment at load time.
  */
-
-/** A retry delay that doubles from `baseSeconds` with each receive of a message, up to `capSeconds`. */
-export interface Backoff {
-  readonly baseSeconds: number;
-  readonly capSeconds: number;
-}
+import { computeBackoffSeconds, MAX_VISIBILITY_SECONDS, type BackoffPolicy } from '../lib/backoff';
 
 // --- Limits set by other systems -------------------------------------------------------------
 
@@ -22,7 +18,7 @@ export const LOCK_TTL_SECONDS = 300;
 export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 
 /** Maximum SQS visibility timeout (12 hours), also the maximum for ChangeMessageVisibility. */
-export const SQS_MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+export const SQS_MAX_VISIBILITY_TIMEOUT_SECONDS = MAX_VISIBILITY_SECONDS;
 
 /** Maximum `maxReceiveCount` of an SQS redrive policy. */
 export const SQS_MAX_RECEIVE_COUNT = 1000;
@@ -87,14 +83,14 @@ export const VISIBILITY_TIMEOUT_SECONDS = 6 * WORKER_TIMEOUT_SECONDS;
  * because the server releases the lock just after it sends its 200, so a quick next upload can
  * still see it. Five receives (15 + 30 + 60 + 120 + 120 = 345 s) outlast a whole `LOCK_TTL_SECONDS`.
  */
-export const BUSY_BACKOFF: Backoff = { baseSeconds: 15, capSeconds: 120 };
+export const BUSY_BACKOFF: Readonly<BackoffPolicy> = { baseSeconds: 15, capSeconds: 120 };
 
 /**
  * Back-off while the room does not exist yet, has ended, or (with REQUIRE_PRESENTER) has no presenter:
  * files for a class are often uploaded before it starts. The cap bounds the delay between the room
  * becoming ready and the file being sent at 5 minutes; at that cap a day of waiting costs 288 receives.
  */
-export const ROOM_WAIT_BACKOFF: Backoff = { baseSeconds: 60, capSeconds: 300 };
+export const ROOM_WAIT_BACKOFF: Readonly<BackoffPolicy> = { baseSeconds: 60, capSeconds: 300 };
 
 /** Deadline of files that arrive through S3 events: one day covers files uploaded the evening before a class. */
 export const DEFAULT_DEADLINE_SECONDS = 86_400;
@@ -176,28 +172,16 @@ export const DELIVERY_STATE_EXPIRATION_DAYS = 2;
 // --- Arithmetic ------------------------------------------------------------------------------
 
 /**
- * Computes the visibility timeout to set after a failed receive: `baseSeconds` doubled for each
- * earlier receive, capped at `capSeconds`.
- *
- * @param backoff - the back-off policy
- * @param receiveCount - the message's `ApproximateReceiveCount`, 1 on the first receive
- */
-export function backoffSeconds(backoff: Backoff, receiveCount: number): number {
-  const exponent = Math.max(0, Math.floor(receiveCount) - 1);
-  // 2 ** 30 s is decades; stopping there keeps the arithmetic exact for any receive count.
-  return Math.min(backoff.capSeconds, backoff.baseSeconds * 2 ** Math.min(exponent, 30));
-}
-
-/**
  * Counts the failed receives of a message that backs off with `backoff` from its first receive until
- * `waitSeconds` have passed. The receive after them is the one that proceeds.
+ * `waitSeconds` have passed, using the worker's own formula (`computeBackoffSeconds`). The receive
+ * after them is the one that proceeds.
  */
-export function countReceivesToWait(backoff: Backoff, waitSeconds: number): number {
+export function countReceivesToWait(backoff: BackoffPolicy, waitSeconds: number): number {
   let waited = 0;
   let receives = 0;
   while (waited < waitSeconds) {
     receives += 1;
-    waited += backoffSeconds(backoff, receives);
+    waited += computeBackoffSeconds(backoff, receives);
   }
   return receives;
 }

@@ -2,6 +2,7 @@ import { openSync, readSync, closeSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as timing from '../../infra/timing';
+import { computeBackoffSeconds } from '../../lib/backoff';
 import { loadConfig } from '../../lib/config';
 import {
   FUNCTION_NAMES,
@@ -282,12 +283,14 @@ describe('deploy template with a stack-created uploads bucket', () => {
   });
 
   it('limits the delivery-state bucket to the link and the worker', () => {
-    // Prepare
-    const markers = '${DeliveryStateBucket.Arn}/deliveries/*';
+    // Prepare: the key layout of lib/delivery-state.ts under DELIVERY_STATE_PREFIX.
+    const records = '${DeliveryStateBucket.Arn}/deliveries/';
 
     // Assess
-    expect(resourcesGranting(template, 'LinkRole', 's3:PutObject')).toStrictEqual([markers]);
-    expect(resourcesGranting(template, 'WorkerRole', 's3:GetObject')).toContain(markers);
+    expect(resourcesGranting(template, 'LinkRole', 's3:PutObject')).toStrictEqual([`${records}downloaded/*`]);
+    expect(resourcesGranting(template, 'WorkerRole', 's3:PutObject')).toStrictEqual([`${records}timed-out/*`]);
+    expect(resourcesGranting(template, 'WorkerRole', 's3:GetObject')).toContain(`${records}*`);
+    expect(resourcesGranting(template, 'LinkRole', 's3:GetObject')).not.toContain(`${records}*`);
     expect(resourcesGranting(template, 'WorkerRole', 's3:ListBucket')).toStrictEqual(['${DeliveryStateBucket.Arn}']);
     for (const name of ['push', 'preload', 'ingest'] as const) {
       const grants = statementsOf(template, ROLE_OF[name]).flatMap((statement) => toList(statement.Resource).map(renderValue));
@@ -546,9 +549,9 @@ describe('timing', () => {
     }
   });
 
-  it('doubles a back-off per receive up to its cap', () => {
+  it('doubles the busy back-off up to its cap', () => {
     // Act
-    const delays = [1, 2, 3, 4, 5, 1000].map((receiveCount) => timing.backoffSeconds(timing.BUSY_BACKOFF, receiveCount));
+    const delays = [1, 2, 3, 4, 5, 1000].map((receiveCount) => computeBackoffSeconds(timing.BUSY_BACKOFF, receiveCount));
 
     // Assess
     expect(delays).toStrictEqual([15, 30, 60, 120, 120, 120]);
