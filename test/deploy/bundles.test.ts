@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FUNCTION_NAMES,
   PACKAGE_TIMEOUT_MS,
+  extractZip,
   functionLogicalId,
   packageService,
   type FunctionName,
@@ -108,8 +109,7 @@ describe('function bundles', () => {
     unpackedRoot = join(packaged.outputDir, 'unpacked');
     for (const name of FUNCTION_NAMES) {
       const target = join(unpackedRoot, name);
-      mkdirSync(target, { recursive: true });
-      execFileSync('unzip', ['-q', join(packaged.outputDir, `${name}.zip`), '-d', target]);
+      extractZip(join(packaged.outputDir, `${name}.zip`), target);
       // The repository is "type": "module". Adding the same package.json to the zip root shows that
       // the .cjs extension, not a missing package.json, makes Lambda load the bundle as CommonJS.
       writeFileSync(join(target, 'package.json'), JSON.stringify({ type: 'module' }));

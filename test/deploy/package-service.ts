@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inflateRawSync } from 'node:zlib';
 
 /** Repository root, two levels above this file. */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -111,4 +112,50 @@ export async function packageService(params: Record<string, string> = {}): Promi
 /** Returns the logical id of a function's AWS::Lambda::Function resource, as osls names it (`push` → `PushLambdaFunction`). */
 export function functionLogicalId(name: FunctionName): string {
   return `${name.charAt(0).toUpperCase()}${name.slice(1)}LambdaFunction`;
+}
+
+const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
+const CENTRAL_DIRECTORY_ENTRY = 0x02014b50;
+const LOCAL_FILE_HEADER = 0x04034b50;
+
+/**
+ * Extracts a zip archive into `targetDir`, so the tests need no `unzip` command. It reads the
+ * central directory and supports the two methods that function zips use: stored and deflate.
+ *
+ * @throws Error when the archive is not a zip, uses another method, or names a path outside `targetDir`
+ */
+export function extractZip(zipPath: string, targetDir: string): string[] {
+  const archive = readFileSync(zipPath);
+  let end = archive.length - 22;
+  while (end >= 0 && archive.readUInt32LE(end) !== END_OF_CENTRAL_DIRECTORY) end -= 1;
+  if (end < 0) throw new Error(`${zipPath} is not a zip archive: no end of central directory record.`);
+
+  const entryCount = archive.readUInt16LE(end + 10);
+  let entry = archive.readUInt32LE(end + 16);
+  const extracted: string[] = [];
+  for (let index = 0; index < entryCount; index += 1) {
+    if (archive.readUInt32LE(entry) !== CENTRAL_DIRECTORY_ENTRY) throw new Error(`${zipPath}: invalid central directory entry ${index}.`);
+    const method = archive.readUInt16LE(entry + 10);
+    const compressedSize = archive.readUInt32LE(entry + 20);
+    const nameLength = archive.readUInt16LE(entry + 28);
+    const entryLength = 46 + nameLength + archive.readUInt16LE(entry + 30) + archive.readUInt16LE(entry + 32);
+    const localHeader = archive.readUInt32LE(entry + 42);
+    const name = archive.toString('utf8', entry + 46, entry + 46 + nameLength);
+    entry += entryLength;
+
+    const target = resolve(targetDir, name);
+    if (!target.startsWith(resolve(targetDir) + sep)) throw new Error(`${zipPath}: entry ${name} points outside the target folder.`);
+    if (name.endsWith('/')) {
+      mkdirSync(target, { recursive: true });
+      continue;
+    }
+    if (archive.readUInt32LE(localHeader) !== LOCAL_FILE_HEADER) throw new Error(`${zipPath}: invalid local header for ${name}.`);
+    const dataStart = localHeader + 30 + archive.readUInt16LE(localHeader + 26) + archive.readUInt16LE(localHeader + 28);
+    const data = archive.subarray(dataStart, dataStart + compressedSize);
+    if (method !== 0 && method !== 8) throw new Error(`${zipPath}: entry ${name} uses compression method ${method}.`);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, method === 8 ? inflateRawSync(data) : data);
+    extracted.push(name);
+  }
+  return extracted;
 }
