@@ -132,6 +132,16 @@ export function sendJson(response: ServerResponse, status: number, body: string,
   response.end(body);
 }
 
+/** Awaits `promise` and returns what it rejected with, failing the test when it resolves. */
+export async function catchError(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to reject');
+}
+
 /** Returns a port on 127.0.0.1 that nothing listens on. */
 export async function findClosedPort(): Promise<number> {
   const server = createServer();

@@ -13,7 +13,7 @@ import {
 import { logger } from '../../lib/logger';
 import { createPlugnmeetClient, type PlugnmeetClient } from '../../lib/plugnmeet-client';
 import { parseServerReply } from '../../lib/plugnmeet-response';
-import { findClosedPort, sendJson, startCannedServer, type CannedServer } from './plugnmeet-fixtures';
+import { catchError, findClosedPort, sendJson, startCannedServer, type CannedServer } from './plugnmeet-fixtures';
 
 /**
  * The client against a canned local server, for the responses and transport failures the plugNmeet
@@ -30,16 +30,6 @@ let client: PlugnmeetClient;
 
 function createClient(serverUrl = server.url): PlugnmeetClient {
   return createPlugnmeetClient({ serverUrl, apiKey: API_KEY, apiSecret: API_SECRET, uploadTimeoutMs: 5_000, apiTimeoutMs: 5_000 });
-}
-
-/** Awaits `promise` and returns what it rejected with, failing the test when it resolves. */
-async function catchError(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject');
 }
 
 function participant(identity: string, metadata: string | undefined): Record<string, unknown> {
