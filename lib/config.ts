@@ -79,6 +79,10 @@ export interface BridgeConfig {
     roomFromMetadata: boolean;
     /** Deadline given to files that arrive through S3 events, in seconds after the event. */
     defaultDeadlineSeconds: number;
+    /** Latest deadline a preload may ask for, in seconds from now. */
+    maxDeadlineSeconds: number;
+    /** The upload queue's redrive `maxReceiveCount`; the worker records a failure one receive before it. */
+    maxReceiveCount: number;
   };
   /** How long the worker hides a message before it tries again, in seconds. */
   backoff: {
@@ -246,6 +250,8 @@ export function loadConfig(env: Env): BridgeConfig {
       roomKeyPattern,
       roomFromMetadata: readBoolean(env, 'ROOM_FROM_METADATA', false),
       defaultDeadlineSeconds: readInteger(env, 'DEFAULT_DEADLINE_SECONDS', 86_400, 60, 1_209_600),
+      maxDeadlineSeconds: readInteger(env, 'MAX_DEADLINE_SECONDS', 86_400, 60, 1_209_600),
+      maxReceiveCount: readInteger(env, 'MAX_RECEIVE_COUNT', 1000, 3, 1000),
     },
     backoff: {
       busyBaseSeconds: readInteger(env, 'BUSY_BACKOFF_BASE_SECONDS', 5, 0, 43_200),

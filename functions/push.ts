@@ -1,0 +1,30 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { BridgeError } from '../lib/errors';
+import { logger } from '../lib/logger';
+import { handlePushHttp, parsePushBody, pushFile, type PushOutcome } from '../lib/push-api';
+import { getRuntime } from '../lib/runtime';
+
+/** The answer to a direct invoke: the outcome, or the error's code and reason. */
+export type PushInvokeResult = PushOutcome | { status: 'error'; code: string; message: string; retryable: boolean };
+
+function isHttpEvent(event: unknown): event is APIGatewayProxyEventV2 {
+  return typeof event === 'object' && event !== null && 'requestContext' in event && 'rawPath' in event;
+}
+
+/**
+ * Delivers one file now. Serves `POST /rooms/{roomId}/files` (HTTP API) and a direct Lambda
+ * invoke with `{roomId, key, bucket?}`, which IAM authorizes, so it needs no signature.
+ */
+export const handler = async (event: unknown): Promise<APIGatewayProxyStructuredResultV2 | PushInvokeResult> => {
+  const runtime = await getRuntime();
+  if (isHttpEvent(event)) return handlePushHttp(runtime, event);
+
+  try {
+    const { roomId, ...body } = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+    return await pushFile(runtime, parsePushBody(roomId, body));
+  } catch (error) {
+    if (error instanceof BridgeError) return { status: 'error', code: error.code, message: error.message, retryable: error.retryable };
+    logger.error('direct invoke failed with an unexpected error', { error: error as Error });
+    throw error;
+  }
+};
