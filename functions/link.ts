@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { getConfig, type BridgeConfig } from '../lib/config';
 import { handleLinkRequest } from '../lib/document-link';
+import { recordDownload } from '../lib/delivery-state';
 import type { LinkClaims } from '../lib/link-token';
 import { resolveSecret } from '../lib/secrets';
 
@@ -44,4 +45,13 @@ export function createLinkHandler(deps: LinkHandlerDeps = {}): (event: APIGatewa
   };
 }
 
-export const handler = createLinkHandler();
+/**
+ * Records each download in the delivery-state bucket, when one is set, so that the worker can
+ * tell after a timed-out upload whether the server already has the file.
+ */
+async function recordDownloadWhenConfigured(claims: LinkClaims): Promise<void> {
+  const config = getConfig();
+  if (config.deliveryState.bucket) await recordDownload(config, claims.deliveryId);
+}
+
+export const handler = createLinkHandler({ onDownload: recordDownloadWhenConfigured });

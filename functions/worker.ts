@@ -1,0 +1,13 @@
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { getRuntime } from '../lib/runtime';
+import { getSqsClient } from '../lib/sqs-client';
+import { processUploadBatch } from '../lib/upload-batch';
+import { createUploadWorker } from '../lib/upload-worker';
+
+/** FIFO upload queue consumer; its event source mapping must report batch item failures. */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const runtime = await getRuntime();
+  const sqs = getSqsClient(runtime.config);
+  const handleRecord = createUploadWorker({ runtime, sqs });
+  return processUploadBatch(event, handleRecord, { sqs, queueUrl: runtime.config.queue.url ?? '', context });
+};

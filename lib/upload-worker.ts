@@ -1,0 +1,203 @@
+import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { computeBackoffSeconds, computeLockExpirySeconds } from './backoff';
+import { deliverFile } from './deliver';
+import { readTimedOutAttempt, recordTimedOutAttempt, wasDownloaded } from './delivery-state';
+import {
+  BridgeError,
+  ConfigError,
+  DeadlineExceededError,
+  PresenterMissingError,
+  RoomNotActiveError,
+  UploadOutcomeUnknownError,
+} from './errors';
+import { buildFailureRecord, sendFailureRecord } from './failure-record';
+import { logger } from './logger';
+import type { Runtime } from './runtime';
+import { parseUploadJob, type UploadJob } from './upload-job';
+
+/**
+ * Thrown from the record handler after the message was hidden for `delaySeconds`, so that the
+ * batch processor reports the record as failed and SQS redelivers it after the delay.
+ */
+export class RecordDeferredError extends Error {
+  override readonly name = 'RecordDeferredError';
+
+  constructor(
+    readonly delaySeconds: number,
+    options: ErrorOptions,
+  ) {
+    super(`Deferred for ${delaySeconds} s.`, options);
+  }
+}
+
+export interface UploadWorkerDeps {
+  runtime: Runtime;
+  sqs: SQSClient;
+  /** Clock in epoch milliseconds; tests replace it. */
+  now?: () => number;
+}
+
+/** Settles one queue message; see `createUploadWorker`. */
+export type UploadRecordHandler = (record: SQSRecord) => Promise<void>;
+
+function readReceiveCount(record: SQSRecord): number {
+  const count = Number(record.attributes.ApproximateReceiveCount);
+  return Number.isInteger(count) && count > 0 ? count : 1;
+}
+
+/** Errors that mean "the room is not ready yet" rather than "the room is busy". */
+function isRoomWait(error: unknown): boolean {
+  return error instanceof RoomNotActiveError || error instanceof PresenterMissingError;
+}
+
+/**
+ * Builds the worker's record handler. For each message it either delivers the file, defers the
+ * message (hides it with a visibility timeout and throws `RecordDeferredError`), or records a
+ * failure on the failure queue and returns so that the message is deleted. It never sleeps while
+ * a room is busy: the queue holds the message, and FIFO holds the room's later files behind it.
+ *
+ * - 409, a room that is not active yet, a missing presenter, 5xx and network errors: deferred with
+ *   a back-off that grows with the receive count, never past the deadline.
+ * - No answer within the upload timeout: the server may still be converting while it holds the
+ *   room's lock, so the attempt is recorded and the message deferred until that lock has expired.
+ *   The next attempt sends the file again only if the server never downloaded it.
+ * - Permanent errors, a passed deadline, and a message about to reach the queue's
+ *   `maxReceiveCount`: failure record with the reason, then the message is deleted.
+ */
+export function createUploadWorker(deps: UploadWorkerDeps): UploadRecordHandler {
+  const { config, secrets, client } = deps.runtime;
+  const now = deps.now ?? Date.now;
+  const queueUrl = config.queue.url;
+  if (!queueUrl) throw new ConfigError('Missing setting UPLOAD_QUEUE_URL: the worker changes message visibility on that queue.');
+  if (!config.queue.failureUrl) throw new ConfigError('Missing setting FAILURE_QUEUE_URL: the worker records files it gives up on there.');
+  if (!config.deliveryState.bucket) {
+    throw new ConfigError('Missing setting DELIVERY_STATE_BUCKET: the worker needs it to avoid sending a timed-out upload twice.');
+  }
+
+  const hide = async (record: SQSRecord, seconds: number): Promise<void> => {
+    await deps.sqs.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }),
+    );
+  };
+
+  const defer = async (record: SQSRecord, seconds: number, cause: unknown): Promise<never> => {
+    try {
+      await hide(record, seconds);
+    } catch (error) {
+      // The message still reappears after the queue's own visibility timeout, only later.
+      logger.error('failed to change message visibility', { error: error as Error, delaySeconds: seconds });
+    }
+    throw new RecordDeferredError(seconds, { cause });
+  };
+
+  const fail = async (record: SQSRecord, job: UploadJob | undefined, error: unknown): Promise<void> => {
+    await sendFailureRecord(deps.sqs, config.queue.failureUrl, record, buildFailureRecord(record, job, error, new Date(now())));
+  };
+
+  /** Decides from the evidence of a timed-out attempt whether to skip, wait, or send again. */
+  const settleTimedOutAttempt = async (record: SQSRecord): Promise<'delivered' | 'send'> => {
+    const attempt = await readTimedOutAttempt(config, record.messageId);
+    if (!attempt) return 'send';
+    if (await wasDownloaded(config, attempt.attemptId)) {
+      logger.info('file delivered: the server downloaded it before its answer timed out, so it is not sent again', {
+        attemptId: attempt.attemptId,
+      });
+      return 'delivered';
+    }
+    const lockExpiresAt = attempt.sentAt + config.backoff.lockTtlSeconds * 1000;
+    if (now() < lockExpiresAt) {
+      return defer(record, computeLockExpirySeconds(attempt.sentAt, now(), config.backoff.lockTtlSeconds), new UploadOutcomeUnknownError('The server may still hold the room lock of the timed-out upload.'));
+    }
+    logger.info('sending again: the server never downloaded the timed-out attempt and its lock has expired', { attemptId: attempt.attemptId });
+    return 'send';
+  };
+
+  const deliver = async (record: SQSRecord, job: UploadJob): Promise<void> => {
+    if (config.upload.requirePresenter) {
+      const room = await client.getActiveRoomInfo(job.roomId);
+      if (!room) throw new RoomNotActiveError(`Room ${job.roomId} is not active.`, 'ROOM_NOT_ACTIVE', { facts: { roomId: job.roomId } });
+      if (!room.hasPresenter) {
+        throw new PresenterMissingError(`Room ${job.roomId} has no presenter yet, and REQUIRE_PRESENTER is on.`, { facts: { roomId: job.roomId } });
+      }
+    }
+
+    const attemptId = randomUUID();
+    let sentAt: number | undefined;
+    try {
+      const result = await deliverFile(
+        { config, linkSigningSecret: secrets.linkSigningSecret, client },
+        {
+          roomId: job.roomId,
+          bucket: job.bucket,
+          key: job.key,
+          ...(job.versionId ? { versionId: job.versionId } : {}),
+          ...(job.etag ? { etag: job.etag } : {}),
+          attemptId,
+          timeoutMs: config.upload.timeoutMs,
+        },
+        { onSend: (at) => (sentAt = at) },
+      );
+      logger.info('file delivered', { filename: result.filename, uploadMs: result.uploadMs, queuedMs: now() - Date.parse(job.enqueuedAt) });
+    } catch (error) {
+      if (error instanceof UploadOutcomeUnknownError && sentAt !== undefined) {
+        await recordTimedOutAttempt(config, record.messageId, { attemptId, sentAt });
+        const delay = computeLockExpirySeconds(sentAt, now(), config.backoff.lockTtlSeconds);
+        logger.warn('upload timed out; waiting for the room lock to expire before checking the outcome', { delaySeconds: delay });
+        await defer(record, delay, error);
+      }
+      throw error;
+    }
+  };
+
+  return async function processUploadRecord(record: SQSRecord): Promise<void> {
+    const receiveCount = readReceiveCount(record);
+    let job: UploadJob | undefined;
+    try {
+      job = parseUploadJob(record.body);
+    } catch (error) {
+      logger.appendKeys({ messageId: record.messageId });
+      await fail(record, undefined, error);
+      logger.removeKeys(['messageId']);
+      return;
+    }
+
+    logger.appendKeys({ roomId: job.roomId, bucket: job.bucket, key: job.key, messageId: record.messageId });
+    try {
+      const deadline = Date.parse(job.deadline);
+      if (now() > deadline) {
+        await fail(record, job, new DeadlineExceededError(`The file was not delivered before its deadline ${job.deadline}.`, { facts: { roomId: job.roomId, bucket: job.bucket, key: job.key } }));
+        return;
+      }
+      if (receiveCount > 1 && (await settleTimedOutAttempt(record)) === 'delivered') return;
+      await deliver(record, job);
+    } catch (error) {
+      if (error instanceof RecordDeferredError) throw error;
+      const retryable = error instanceof BridgeError ? error.retryable : true;
+      if (!retryable) {
+        await fail(record, job, error);
+        return;
+      }
+      if (receiveCount >= config.queue.maxReceiveCount - 1) {
+        // SQS would move the message to the dead-letter queue on its next receive without a reason.
+        await fail(record, job, error);
+        return;
+      }
+      const policy = isRoomWait(error)
+        ? { baseSeconds: config.backoff.roomWaitBaseSeconds, capSeconds: config.backoff.roomWaitCapSeconds }
+        : { baseSeconds: config.backoff.busyBaseSeconds, capSeconds: config.backoff.busyCapSeconds };
+      const untilDeadline = Math.max(1, Math.ceil((Date.parse(job.deadline) - now()) / 1000));
+      const delay = Math.min(computeBackoffSeconds(policy, receiveCount), untilDeadline);
+      logger.warn('upload deferred', {
+        code: error instanceof BridgeError ? error.code : 'INTERNAL_ERROR',
+        reason: error instanceof Error ? error.message : String(error),
+        receiveCount,
+        delaySeconds: delay,
+      });
+      await defer(record, delay, error);
+    } finally {
+      logger.removeKeys(['roomId', 'bucket', 'key', 'messageId']);
+    }
+  };
+}
