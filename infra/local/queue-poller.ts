@@ -1,4 +1,5 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { setMaxListeners } from 'node:events';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
 /** A function that consumes SQS events the way a Lambda behind an event source mapping does. */
@@ -59,6 +60,8 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
   const concurrency = options.concurrency ?? 10;
   const waitTimeSeconds = options.waitTimeSeconds ?? 1;
   const controller = new AbortController();
+  // Every lane's receive listens on the one signal; without this Node warns once past ten listeners.
+  setMaxListeners(concurrency + 1, controller.signal);
   let invocations = 0;
   let stopping = false;
 

@@ -98,6 +98,8 @@ async function createFifoQueues(sqs: SQSClient, maxReceiveCount: number): Promis
  * read their settings from `process.env`, which this sets.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  // The SDK warns on Node 20 that releases from January 2027 on need Node 22; that is noise in a demo.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const ports = options.ports ?? {};
   const onError = options.onError ?? (() => undefined);
   const apiKey = 'local-bridge-key';

@@ -5,6 +5,7 @@
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callBridgeApi } from '../../bin/bridge-api-client';
@@ -24,6 +25,22 @@ function readPort(name: string, fallback: number): number {
     throw new Error(`Invalid ${name}=${JSON.stringify(raw)}: expected a port number from 0 to 65535.`);
   }
   return port;
+}
+
+/** Fails with a message naming the setting when another process already listens on a port. */
+async function assertPortFree(port: number, name: string): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`Port ${port} on 127.0.0.1 is already in use (is another "npm start" running?). Stop that process or set ${name} to a free port.`)
+          : error,
+      );
+    });
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolvePort()));
+  });
 }
 
 function readRealServer(): { url: string; apiKey: string; apiSecret: string } | undefined {
@@ -72,8 +89,13 @@ async function dropIntoRoomFolders(stack: LocalStack, s3: S3Client): Promise<voi
   for (const roomId of QUEUE_DEMO_ROOMS) simulator.createRoom(roomId);
   const seen = simulator.uploads.length;
   const started = Date.now();
+  // Each room's files are written one after another, so their order is defined; the rooms go side by side.
   await Promise.all(
-    files.map(async (file) => s3.send(new PutObjectCommand({ Bucket: stack.description.bucket, Key: file.key, Body: await readFile(join(here, 'samples', file.name)) }))),
+    QUEUE_DEMO_ROOMS.map(async (roomId) => {
+      for (const file of files.filter((item) => item.roomId === roomId)) {
+        await s3.send(new PutObjectCommand({ Bucket: stack.description.bucket, Key: file.key, Body: await readFile(join(here, 'samples', file.name)) }));
+      }
+    }),
   );
   let shown = seen;
   const deadline = Date.now() + 60_000;
@@ -95,13 +117,19 @@ async function main(): Promise<void> {
   const demoRoom = process.env.DEMO_ROOM_ID ?? 'demo-room';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
+  const ports = {
+    api: readPort('LOCAL_API_PORT', 3000),
+    s3: readPort('LOCAL_S3_PORT', 4569),
+    sqs: readPort('LOCAL_SQS_PORT', 9324),
+    plugnmeet: readPort('LOCAL_PLUGNMEET_PORT', 8765),
+  };
+  await assertPortFree(ports.api, 'LOCAL_API_PORT');
+  await assertPortFree(ports.s3, 'LOCAL_S3_PORT');
+  await assertPortFree(ports.sqs, 'LOCAL_SQS_PORT');
+  if (!realServer) await assertPortFree(ports.plugnmeet, 'LOCAL_PLUGNMEET_PORT');
+
   const stack = await startLocalStack({
-    ports: {
-      api: readPort('LOCAL_API_PORT', 3000),
-      s3: readPort('LOCAL_S3_PORT', 4569),
-      sqs: readPort('LOCAL_SQS_PORT', 9324),
-      plugnmeet: readPort('LOCAL_PLUGNMEET_PORT', 8765),
-    },
+    ports,
     ...(realServer ? { plugnmeet: realServer } : { conversionMs: Number(process.env.SIMULATED_CONVERSION_MS ?? 400) }),
     descriptionPath,
     onError: (source, error) => process.stderr.write(`${source}: ${(error as Error).message ?? String(error)}\n`),
