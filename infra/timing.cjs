@@ -19,10 +19,12 @@ runInThisContext(`(function (module, exports, require) {${code}\n})`, { filename
 const timing = compiled.exports;
 
 // Lambda environment values must be strings, and a `${file(...)}` variable keeps the number type,
-// so serverless.yml takes the values it puts into `environment` from here.
-const text = {};
-for (const [name, value] of Object.entries(timing)) {
-  if (typeof value === 'number') text[name] = String(value);
+// so serverless.yml takes the values it puts into `environment` from `text`, which mirrors the
+// numbers as strings (`text.BUSY_BACKOFF.baseSeconds`, for example).
+function toText(value) {
+  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'object' || value === null) return undefined;
+  return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, toText(inner)]).filter(([, inner]) => inner !== undefined));
 }
 
-module.exports = { ...timing, text };
+module.exports = { ...timing, text: toText(timing) };

@@ -298,14 +298,15 @@ describe('deploy template with a stack-created uploads bucket', () => {
     }
   });
 
-  it('grants each role only the secrets its function reads', () => {
-    // Prepare
+  it('grants each role only the secrets it reads', () => {
+    // Prepare: lib/runtime.ts resolves all three secrets for push, preload and worker.
+    const allSecrets = [SECRET_PARAMETERS.plugnmeet, SECRET_PARAMETERS.bridge, SECRET_PARAMETERS.link];
     const expected: Record<FunctionName, string[]> = {
-      push: [SECRET_PARAMETERS.plugnmeet, SECRET_PARAMETERS.bridge, SECRET_PARAMETERS.link],
-      preload: [SECRET_PARAMETERS.bridge],
+      push: allSecrets,
+      preload: allSecrets,
       link: [SECRET_PARAMETERS.link],
       ingest: [],
-      worker: [SECRET_PARAMETERS.plugnmeet, SECRET_PARAMETERS.link],
+      worker: allSecrets,
     };
 
     for (const name of FUNCTION_NAMES) {
@@ -382,7 +383,6 @@ describe('deploy template with a stack-created uploads bucket', () => {
       UPLOAD_QUEUE_URL: { Ref: 'UploadQueue' },
       FAILURE_QUEUE_URL: { Ref: 'FailureQueue' },
       DELIVERY_STATE_BUCKET: { Ref: 'DeliveryStateBucket' },
-      UPLOAD_TIMEOUT_MS: String(timing.UPLOAD_TIMEOUT_MS),
     });
     expect(environmentOf(template, 'ingest')).toMatchObject({ UPLOAD_QUEUE_URL: { Ref: 'UploadQueue' } });
     expect(environmentOf(template, 'preload')).toMatchObject({ UPLOAD_QUEUE_URL: { Ref: 'UploadQueue' } });
@@ -390,6 +390,57 @@ describe('deploy template with a stack-created uploads bucket', () => {
     expect(environmentOf(template, 'push')).toMatchObject({ PUSH_WAIT_MS: String(timing.PUSH_WAIT_MS) });
     expect(environmentOf(template, 'push').UPLOAD_QUEUE_URL).toBeUndefined();
     expect(environmentOf(template, 'link').FAILURE_QUEUE_URL).toBeUndefined();
+  });
+
+  it('passes the timing.ts numbers to the functions', () => {
+    // Prepare
+    const expected = {
+      UPLOAD_TIMEOUT_MS: timing.UPLOAD_TIMEOUT_MS,
+      API_TIMEOUT_MS: timing.API_TIMEOUT_MS,
+      LINK_TTL_SECONDS: timing.LINK_TTL_SECONDS,
+      PRESIGN_TTL_SECONDS: timing.PRESIGN_TTL_SECONDS,
+      DEFAULT_DEADLINE_SECONDS: timing.DEFAULT_DEADLINE_SECONDS,
+      MAX_DEADLINE_SECONDS: timing.MAX_DEADLINE_SECONDS,
+      MAX_RECEIVE_COUNT: timing.MAX_RECEIVE_COUNT,
+      BUSY_BACKOFF_BASE_SECONDS: timing.BUSY_BACKOFF.baseSeconds,
+      BUSY_BACKOFF_CAP_SECONDS: timing.BUSY_BACKOFF.capSeconds,
+      ROOM_WAIT_BACKOFF_BASE_SECONDS: timing.ROOM_WAIT_BACKOFF.baseSeconds,
+      ROOM_WAIT_BACKOFF_CAP_SECONDS: timing.ROOM_WAIT_BACKOFF.capSeconds,
+      LOCK_TTL_SECONDS: timing.LOCK_TTL_SECONDS,
+    };
+
+    // Act
+    const worker = environmentOf(template, 'worker');
+
+    // Assess
+    for (const [name, value] of Object.entries(expected)) {
+      expect(worker[name], name).toBe(String(value));
+    }
+    expect(environmentOf(template, 'push').PUSH_WAIT_MS).toBe(String(timing.PUSH_WAIT_MS));
+    expect(environmentOf(template, 'preload').MAX_DEADLINE_SECONDS).toBe(String(timing.MAX_DEADLINE_SECONDS));
+  });
+
+  it('configures the worker as lib/config.ts reads it', () => {
+    // Prepare
+    const stringEnvironment = Object.fromEntries(
+      Object.entries(environmentOf(template, 'worker')).map(([name, value]) => [name, typeof value === 'string' ? value : 'https://stand-in.example.test/value']),
+    );
+
+    // Act
+    const config = loadConfig(stringEnvironment);
+
+    // Assess
+    expect(config.queue.maxReceiveCount).toBe(timing.MAX_RECEIVE_COUNT);
+    expect(config.queue.maxDeadlineSeconds).toBe(timing.MAX_DEADLINE_SECONDS);
+    expect(config.backoff).toMatchObject({
+      busyBaseSeconds: timing.BUSY_BACKOFF.baseSeconds,
+      busyCapSeconds: timing.BUSY_BACKOFF.capSeconds,
+      roomWaitBaseSeconds: timing.ROOM_WAIT_BACKOFF.baseSeconds,
+      roomWaitCapSeconds: timing.ROOM_WAIT_BACKOFF.capSeconds,
+      lockTtlSeconds: timing.LOCK_TTL_SECONDS,
+    });
+    expect(config.upload.timeoutMs).toBe(timing.UPLOAD_TIMEOUT_MS);
+    expect(config.plugnmeet.apiSecret).toStrictEqual({ parameterName: SECRET_PARAMETERS.plugnmeet });
   });
 
   it('keeps the delivery-state bucket private, encrypted and short-lived', () => {
