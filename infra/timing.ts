@@ -1,8 +1,9 @@
 /**
  * Timing and sizing of the deployed bridge, in one place. serverless.yml reads these numbers through
- * `infra/timing.cjs`, and the worker imports them for its back-off, so the queue settings, the
+ * `infra/timing.cjs` for the queue and function settings, and passes the worker's back-offs, lock TTL
+ * and receive limit into its environment, where lib/config.ts reads them. So the queue settings, the
  * function timeouts and the retry code cannot drift apart. test/deploy/template.test.ts checks the
- * rules between them and that the packaged template carries them.
+ * rules between the numbers and that the packaged template carries them.
  *
  * `infra/timing.cjs` bundles this file with esbuild, so it may import from lib/ as long as the
  * imports need no AWS SDK or environment at load time.
@@ -29,16 +30,16 @@ export const HTTP_API_INTEGRATION_TIMEOUT_SECONDS = 30;
 // --- Worker ----------------------------------------------------------------------------------
 
 /**
- * Worker function timeout: the Lambda maximum. plugNmeet answers `uploadWhiteboardFile` only after it
- * has downloaded the file (up to 3 minutes) and converted it (soffice, page count and page drawing
- * each have their own 5-minute limit), so a large deck can take many minutes.
+ * Worker function timeout: the Lambda maximum. plugNmeet sends its response to `uploadWhiteboardFile`
+ * only after it has downloaded the file (up to 3 minutes) and converted it. Conversion runs soffice,
+ * a page count and page drawing, each with its own 5-minute limit, so a large deck can take many minutes.
  */
 export const WORKER_TIMEOUT_SECONDS = LAMBDA_MAX_TIMEOUT_SECONDS;
 
 /**
- * Part of the worker's timeout kept for work outside the upload request: resolving secrets from SSM on
- * a cold start, HeadObject, up to two JSON API calls of `API_TIMEOUT_MS` each before the upload, and
- * after a timed-out upload reading the delivery marker, sending a failure record and changing the
+ * Part of the worker's timeout kept for work outside the upload request. Before it: resolving secrets
+ * from SSM on a cold start, HeadObject, and up to two JSON API calls of `API_TIMEOUT_MS` each. After a
+ * timed-out upload: writing and reading delivery records, sending a failure record and changing the
  * message's visibility.
  */
 export const WORKER_MARGIN_SECONDS = 120;
@@ -163,9 +164,9 @@ export const PRESIGN_TTL_SECONDS = 300;
 // --- Delivery state --------------------------------------------------------------------------
 
 /**
- * Days before S3 deletes a delivery marker. The worker reads a marker within minutes of the link
- * function writing it (after a timed-out upload); two days also outlast the default deadline, so
- * an operator can still see them. S3 lifecycle rules count whole days.
+ * Days before S3 deletes a delivery record. The worker reads the records of a timed-out upload on the
+ * message's next receive, minutes later. Two days also outlast the default deadline, so an operator
+ * can still see them. S3 lifecycle rules count whole days.
  */
 export const DELIVERY_STATE_EXPIRATION_DAYS = 2;
 
