@@ -1,7 +1,9 @@
+import * as timing from '../infra/timing';
 import { ConfigError } from './errors';
 
 /**
- * Settings of the bridge, read from the environment once per process by `getConfig()`.
+ * Settings of the bridge, read from the environment once per process by `getConfig()`. Timing
+ * defaults come from `infra/timing.ts`, where each number's reason is written.
  * Nothing else in the code reads `process.env`. Secrets may be given directly (local runs and
  * tests) or as the name of an SSM SecureString parameter, which `lib/secrets.ts` resolves.
  */
@@ -221,14 +223,14 @@ export function loadConfig(env: Env): BridgeConfig {
     api: {
       apiKey: readString(env, 'BRIDGE_API_KEY'),
       apiSecret: readSecret(env, 'BRIDGE_API_SECRET'),
-      pushWaitMs: readInteger(env, 'PUSH_WAIT_MS', 25_000, 100, 900_000),
+      pushWaitMs: readInteger(env, 'PUSH_WAIT_MS', timing.PUSH_WAIT_MS, 100, 900_000),
     },
     link: {
       mode,
       baseUrl: linkBaseRaw ? readUrl(env, 'LINK_BASE_URL', linkBaseRaw) : '',
       signingSecret: readSecret(env, 'LINK_SIGNING_SECRET'),
-      ttlSeconds: readInteger(env, 'LINK_TTL_SECONDS', 900, 10, 604_800),
-      presignTtlSeconds: readInteger(env, 'PRESIGN_TTL_SECONDS', 300, 10, 604_800),
+      ttlSeconds: readInteger(env, 'LINK_TTL_SECONDS', timing.LINK_TTL_SECONDS, 10, 604_800),
+      presignTtlSeconds: readInteger(env, 'PRESIGN_TTL_SECONDS', timing.PRESIGN_TTL_SECONDS, 10, 604_800),
     },
     s3: {
       allowedBuckets,
@@ -239,8 +241,8 @@ export function loadConfig(env: Env): BridgeConfig {
     },
     files: { maxBytes, allowedTypes: readFileTypes(env) },
     upload: {
-      timeoutMs: readInteger(env, 'UPLOAD_TIMEOUT_MS', 780_000, 100, 900_000),
-      apiTimeoutMs: readInteger(env, 'API_TIMEOUT_MS', 10_000, 100, 120_000),
+      timeoutMs: readInteger(env, 'UPLOAD_TIMEOUT_MS', timing.UPLOAD_TIMEOUT_MS, 100, 900_000),
+      apiTimeoutMs: readInteger(env, 'API_TIMEOUT_MS', timing.API_TIMEOUT_MS, 100, 120_000),
       requirePresenter: readBoolean(env, 'REQUIRE_PRESENTER', false),
     },
     queue: {
@@ -249,16 +251,16 @@ export function loadConfig(env: Env): BridgeConfig {
       endpoint: readOptional(env, 'SQS_ENDPOINT'),
       roomKeyPattern,
       roomFromMetadata: readBoolean(env, 'ROOM_FROM_METADATA', false),
-      defaultDeadlineSeconds: readInteger(env, 'DEFAULT_DEADLINE_SECONDS', 86_400, 60, 1_209_600),
-      maxDeadlineSeconds: readInteger(env, 'MAX_DEADLINE_SECONDS', 86_400, 60, 1_209_600),
-      maxReceiveCount: readInteger(env, 'MAX_RECEIVE_COUNT', 1000, 3, 1000),
+      defaultDeadlineSeconds: readInteger(env, 'DEFAULT_DEADLINE_SECONDS', timing.DEFAULT_DEADLINE_SECONDS, 60, 1_209_600),
+      maxDeadlineSeconds: readInteger(env, 'MAX_DEADLINE_SECONDS', timing.MAX_DEADLINE_SECONDS, 60, 1_209_600),
+      maxReceiveCount: readInteger(env, 'MAX_RECEIVE_COUNT', timing.MAX_RECEIVE_COUNT, 3, 1000),
     },
     backoff: {
-      busyBaseSeconds: readInteger(env, 'BUSY_BACKOFF_BASE_SECONDS', 5, 0, 43_200),
-      busyCapSeconds: readInteger(env, 'BUSY_BACKOFF_CAP_SECONDS', 60, 0, 43_200),
-      roomWaitBaseSeconds: readInteger(env, 'ROOM_WAIT_BACKOFF_BASE_SECONDS', 10, 0, 43_200),
-      roomWaitCapSeconds: readInteger(env, 'ROOM_WAIT_BACKOFF_CAP_SECONDS', 120, 0, 43_200),
-      lockTtlSeconds: readInteger(env, 'LOCK_TTL_SECONDS', 300, 0, 43_200),
+      busyBaseSeconds: readInteger(env, 'BUSY_BACKOFF_BASE_SECONDS', timing.BUSY_BACKOFF.baseSeconds, 0, 43_200),
+      busyCapSeconds: readInteger(env, 'BUSY_BACKOFF_CAP_SECONDS', timing.BUSY_BACKOFF.capSeconds, 0, 43_200),
+      roomWaitBaseSeconds: readInteger(env, 'ROOM_WAIT_BACKOFF_BASE_SECONDS', timing.ROOM_WAIT_BACKOFF.baseSeconds, 0, 43_200),
+      roomWaitCapSeconds: readInteger(env, 'ROOM_WAIT_BACKOFF_CAP_SECONDS', timing.ROOM_WAIT_BACKOFF.capSeconds, 0, 43_200),
+      lockTtlSeconds: readInteger(env, 'LOCK_TTL_SECONDS', timing.LOCK_TTL_SECONDS, 0, 43_200),
     },
     deliveryState: {
       bucket: readOptional(env, 'DELIVERY_STATE_BUCKET'),

@@ -131,6 +131,14 @@ async function main(): Promise<void> {
   const stack = await startLocalStack({
     ports,
     ...(realServer ? { plugnmeet: realServer } : { conversionMs: Number(process.env.SIMULATED_CONVERSION_MS ?? 400) }),
+    // Shorter back-offs than a deployment's, so that a file for a room created a little later
+    // arrives within seconds; an exported variable of the same name wins.
+    settings: {
+      BUSY_BACKOFF_BASE_SECONDS: process.env.BUSY_BACKOFF_BASE_SECONDS ?? '2',
+      BUSY_BACKOFF_CAP_SECONDS: process.env.BUSY_BACKOFF_CAP_SECONDS ?? '10',
+      ROOM_WAIT_BACKOFF_BASE_SECONDS: process.env.ROOM_WAIT_BACKOFF_BASE_SECONDS ?? '2',
+      ROOM_WAIT_BACKOFF_CAP_SECONDS: process.env.ROOM_WAIT_BACKOFF_CAP_SECONDS ?? '10',
+    },
     descriptionPath,
     onError: (source, error) => process.stderr.write(`${source}: ${(error as Error).message ?? String(error)}\n`),
   });
