@@ -4,5 +4,5 @@ import { getRuntime } from '../lib/runtime';
 
 /** Serves `POST /rooms/{roomId}/preloads`: checks the files and queues them in order. */
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-  return handlePreloadHttp(await getRuntime(), event);
+  return handlePreloadHttp(getRuntime(), event);
 };

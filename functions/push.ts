@@ -16,7 +16,7 @@ function isHttpEvent(event: unknown): event is APIGatewayProxyEventV2 {
  * invoke with `{roomId, key, bucket?}`, which IAM authorizes, so it needs no signature.
  */
 export const handler = async (event: unknown): Promise<APIGatewayProxyStructuredResultV2 | PushInvokeResult> => {
-  const runtime = await getRuntime();
+  const runtime = getRuntime();
   if (isHttpEvent(event)) return handlePushHttp(runtime, event);
 
   try {

@@ -6,8 +6,9 @@ import { createUploadWorker } from '../lib/upload-worker';
 
 /** FIFO upload queue consumer; its event source mapping must report batch item failures. */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  const runtime = await getRuntime();
-  const sqs = getSqsClient(runtime.config);
-  const handleRecord = createUploadWorker({ runtime, sqs });
-  return processUploadBatch(event, handleRecord, { sqs, queueUrl: runtime.config.queue.url ?? '', context });
+  const { config, getSecret, getClient } = getRuntime();
+  const [linkSigningSecret, client] = await Promise.all([getSecret('linkSigningSecret'), getClient()]);
+  const sqs = getSqsClient(config);
+  const handleRecord = createUploadWorker({ config, linkSigningSecret, client, sqs });
+  return processUploadBatch(event, handleRecord, { sqs, queueUrl: config.queue.url ?? '', context });
 };

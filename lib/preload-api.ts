@@ -156,7 +156,7 @@ export async function handlePreloadHttp(runtime: Runtime, event: APIGatewayProxy
   try {
     const raw = readRawBody(event);
     const headers = readHeaders(event);
-    authenticateRequest(headers, raw, { apiKey: runtime.config.api.apiKey, apiSecret: runtime.secrets.bridgeApiSecret });
+    authenticateRequest(headers, raw, { apiKey: runtime.config.api.apiKey, apiSecret: await runtime.getSecret('bridgeApiSecret') });
     const nowMs = Date.now();
     const input = parsePreloadBody(runtime.config, event.pathParameters?.roomId, parseJsonObject(raw), nowMs);
     const idempotencyKey = headers['idempotency-key'];

@@ -59,8 +59,9 @@ export async function pushFile(runtime: Runtime, input: PushInput, hooks: Delive
   const base = { roomId: input.roomId, bucket, key: input.key };
   logger.appendKeys(base);
   try {
+    const [linkSigningSecret, client] = await Promise.all([runtime.getSecret('linkSigningSecret'), runtime.getClient()]);
     const result = await deliverFile(
-      { config: runtime.config, linkSigningSecret: runtime.secrets.linkSigningSecret, client: runtime.client },
+      { config: runtime.config, linkSigningSecret, client },
       { ...base, attemptId: randomUUID(), timeoutMs: runtime.config.api.pushWaitMs },
       hooks,
     );
@@ -85,7 +86,7 @@ export async function pushFile(runtime: Runtime, input: PushInput, hooks: Delive
 export async function handlePushHttp(runtime: Runtime, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   try {
     const raw = readRawBody(event);
-    authenticateRequest(readHeaders(event), raw, { apiKey: runtime.config.api.apiKey, apiSecret: runtime.secrets.bridgeApiSecret });
+    authenticateRequest(readHeaders(event), raw, { apiKey: runtime.config.api.apiKey, apiSecret: await runtime.getSecret('bridgeApiSecret') });
     const input = parsePushBody(event.pathParameters?.roomId, parseJsonObject(raw));
     const outcome = await pushFile(runtime, input);
     return jsonResponse(outcome.status === 'delivered' ? 200 : 202, outcome);

@@ -14,7 +14,8 @@ import {
 } from './errors';
 import { buildFailureRecord, sendFailureRecord } from './failure-record';
 import { logger } from './logger';
-import type { Runtime } from './runtime';
+import type { BridgeConfig } from './config';
+import type { PlugnmeetClient } from './plugnmeet-client';
 import { parseUploadJob, type UploadJob } from './upload-job';
 
 /**
@@ -33,7 +34,9 @@ export class RecordDeferredError extends Error {
 }
 
 export interface UploadWorkerDeps {
-  runtime: Runtime;
+  config: BridgeConfig;
+  linkSigningSecret: string;
+  client: PlugnmeetClient;
   sqs: SQSClient;
   /** Clock in epoch milliseconds; tests replace it. */
   now?: () => number;
@@ -67,7 +70,7 @@ function isRoomWait(error: unknown): boolean {
  *   `maxReceiveCount`: failure record with the reason, then the message is deleted.
  */
 export function createUploadWorker(deps: UploadWorkerDeps): UploadRecordHandler {
-  const { config, secrets, client } = deps.runtime;
+  const { config, linkSigningSecret, client } = deps;
   const now = deps.now ?? Date.now;
   const queueUrl = config.queue.url;
   if (!queueUrl) throw new ConfigError('Missing setting UPLOAD_QUEUE_URL: the worker changes message visibility on that queue.');
@@ -127,7 +130,7 @@ export function createUploadWorker(deps: UploadWorkerDeps): UploadRecordHandler 
     let sentAt: number | undefined;
     try {
       const result = await deliverFile(
-        { config, linkSigningSecret: secrets.linkSigningSecret, client },
+        { config, linkSigningSecret, client },
         {
           roomId: job.roomId,
           bucket: job.bucket,

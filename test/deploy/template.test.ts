@@ -291,22 +291,36 @@ describe('deploy template with a stack-created uploads bucket', () => {
     expect(resourcesGranting(template, 'WorkerRole', 's3:PutObject')).toStrictEqual([`${records}timed-out/*`]);
     expect(resourcesGranting(template, 'WorkerRole', 's3:GetObject')).toContain(`${records}*`);
     expect(resourcesGranting(template, 'LinkRole', 's3:GetObject')).not.toContain(`${records}*`);
-    expect(resourcesGranting(template, 'WorkerRole', 's3:ListBucket')).toStrictEqual(['${DeliveryStateBucket.Arn}']);
+    expect(resourcesGranting(template, 'WorkerRole', 's3:ListBucket')).toContain('${DeliveryStateBucket.Arn}');
     for (const name of ['push', 'preload', 'ingest'] as const) {
       const grants = statementsOf(template, ROLE_OF[name]).flatMap((statement) => toList(statement.Resource).map(renderValue));
       expect(grants.some((arn) => arn.includes('DeliveryStateBucket')), name).toBe(false);
     }
   });
 
+  it('lets readers list the uploads bucket only under its prefix', () => {
+    for (const name of FUNCTION_NAMES) {
+      // Act
+      const listing = statementsOf(template, ROLE_OF[name]).filter(
+        (statement) =>
+          toList(statement.Action).includes('s3:ListBucket') &&
+          toList(statement.Resource).map(renderValue).some((arn) => arn.endsWith('-uploads')),
+      );
+
+      // Assess: a 404 for a missing key needs ListBucket; the condition keeps other prefixes unlisted.
+      expect(listing, name).toHaveLength(1);
+      expect(listing[0]?.Condition, name).toStrictEqual({ StringLike: { 's3:prefix': 'rooms/*' } });
+    }
+  });
+
   it('grants each role only the secrets it reads', () => {
-    // Prepare: lib/runtime.ts resolves all three secrets for push, preload and worker.
-    const allSecrets = [SECRET_PARAMETERS.plugnmeet, SECRET_PARAMETERS.bridge, SECRET_PARAMETERS.link];
+    // Prepare: the secrets each handler asks lib/runtime.ts for.
     const expected: Record<FunctionName, string[]> = {
-      push: allSecrets,
-      preload: allSecrets,
+      push: [SECRET_PARAMETERS.plugnmeet, SECRET_PARAMETERS.bridge, SECRET_PARAMETERS.link],
+      preload: [SECRET_PARAMETERS.bridge],
       link: [SECRET_PARAMETERS.link],
       ingest: [],
-      worker: allSecrets,
+      worker: [SECRET_PARAMETERS.plugnmeet, SECRET_PARAMETERS.link],
     };
 
     for (const name of FUNCTION_NAMES) {
