@@ -5,7 +5,7 @@ import type { PlugnmeetClient } from './plugnmeet-client';
 import { validateRoomId } from './room-id';
 import { inspectObject, type S3ObjectInfo } from './s3-object';
 
-/** What one delivery needs from its caller. */
+/** Dependencies of one delivery. */
 export interface DeliveryContext {
   config: BridgeConfig;
   linkSigningSecret: string;
@@ -20,7 +20,7 @@ export interface DeliveryRequest {
   etag?: string;
   /** Unique per attempt: it names the file on the server and keys the download evidence. */
   attemptId: string;
-  /** How long to wait for the server's answer, in milliseconds. */
+  /** How long to wait for the server's response, in milliseconds. */
   timeoutMs: number;
 }
 
@@ -37,7 +37,7 @@ export interface DeliveryResult {
   object: S3ObjectInfo;
   /** Name the file gets on the server, unique per attempt. */
   filename: string;
-  /** Time from sending the upload to the server's answer, in milliseconds. */
+  /** Time from sending the upload to the server's response, in milliseconds. */
   uploadMs: number;
 }
 

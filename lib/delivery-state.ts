@@ -4,9 +4,9 @@ import { ConfigError, S3UnavailableError } from './errors';
 import { getS3Client } from './s3-client';
 
 /**
- * Evidence that lets the worker decide what to do after an upload whose answer never came.
+ * Evidence that lets the worker decide what to do after an upload request that timed out.
  *
- * The server answers only after it has downloaded and converted the file, so a timed-out upload
+ * The server responds only after it has downloaded and converted the file, so a timed-out upload
  * may have succeeded. Two small S3 objects settle it without a database:
  * - the worker writes `<prefix>timed-out/<messageId>` with the attempt id and send time;
  * - the link function writes `<prefix>downloaded/<attemptId>` when the server fetches the file.
@@ -54,7 +54,7 @@ export async function recordDownload(config: BridgeConfig, attemptId: string): P
   await putMarker(config, objectKey(config, 'downloaded', attemptId), JSON.stringify({ downloadedAt: Date.now() }));
 }
 
-/** Records that an upload of a queue message was sent and its answer never came. */
+/** Records that an upload of a queue message was sent and timed out before any response. */
 export async function recordTimedOutAttempt(config: BridgeConfig, messageId: string, attempt: TimedOutAttempt): Promise<void> {
   await putMarker(config, objectKey(config, 'timed-out', messageId), JSON.stringify(attempt));
 }

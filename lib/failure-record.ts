@@ -4,7 +4,7 @@ import { BridgeError, ConfigError } from './errors';
 import { logger } from './logger';
 import type { UploadJob } from './upload-job';
 
-/** What an operator finds on the failure queue for a file the bridge gave up on. */
+/** Failure record: the entry an operator finds on the failure queue for a file the bridge gave up on. */
 export interface FailureRecord {
   failedAt: string;
   messageId: string;

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { BridgeError, InvalidInputError } from './errors';
 import { logger } from './logger';
 
-/** HTTP status for each error code the API can return; codes not listed answer 500. */
+/** HTTP status for each error code the API can return; codes not listed get 500. */
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   INVALID_INPUT: 400,
   BUCKET_NOT_ALLOWED: 400,

@@ -161,7 +161,7 @@ export async function handlePreloadHttp(runtime: Runtime, event: APIGatewayProxy
     const input = parsePreloadBody(runtime.config, event.pathParameters?.roomId, parseJsonObject(raw), nowMs);
     const idempotencyKey = headers['idempotency-key'];
     const result = await preloadFiles(runtime, input, { nowMs, ...(idempotencyKey ? { idempotencyKey } : {}) });
-    // Nothing queued: the whole request failed, so answer with a client error and every reason.
+    // Nothing queued: the whole request failed, so the response is a client error listing every reason.
     const statusCode = result.accepted.length === 0 ? 422 : 202;
     return jsonResponse(statusCode, { status: statusCode === 202 ? 'accepted' : 'rejected', ...result });
   } catch (error) {

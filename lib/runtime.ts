@@ -7,7 +7,7 @@ import { resolveSecret } from './secrets';
 export type SecretName = 'plugnmeetApiSecret' | 'bridgeApiSecret' | 'linkSigningSecret';
 
 /**
- * What every handler needs: the settings, plus secrets and a plugNmeet client resolved on first
+ * Dependencies of every handler: the settings, plus secrets and a plugNmeet client resolved on first
  * use. Each function reads only the secrets it uses, so its role may read only those parameters.
  */
 export interface Runtime {

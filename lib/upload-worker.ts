@@ -104,7 +104,7 @@ export function createUploadWorker(deps: UploadWorkerDeps): UploadRecordHandler 
     const attempt = await readTimedOutAttempt(config, record.messageId);
     if (!attempt) return 'send';
     if (await wasDownloaded(config, attempt.attemptId)) {
-      logger.info('file delivered: the server downloaded it before its answer timed out, so it is not sent again', {
+      logger.info('file delivered: the server downloaded it before the upload request timed out, so it is not sent again', {
         attemptId: attempt.attemptId,
       });
       return 'delivered';
