@@ -115,12 +115,15 @@ function readOptional(env: Env, name: string): string | undefined {
   return raw ? raw : undefined;
 }
 
+/** Plain decimal digits. `Number()` alone would also take `0x3e8`, `1.5e3` or `+5`. */
+const DECIMAL_DIGITS = /^[0-9]+$/;
+
 function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`Invalid setting ${name}=${JSON.stringify(raw)}: expected a whole number from ${min} to ${max}.`);
+  if (!DECIMAL_DIGITS.test(raw) || value < min || value > max) {
+    throw new ConfigError(`Invalid setting ${name}=${JSON.stringify(raw)}: expected a whole number in decimal digits, from ${min} to ${max}.`);
   }
   return value;
 }
@@ -143,12 +146,23 @@ function readUrl(env: Env, name: string, value: string): string {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new ConfigError(`Invalid setting ${name}=${JSON.stringify(value)}: expected an http or https URL.`);
   }
+  // The bridge appends paths to this base, which would land inside a query or fragment. The raw
+  // text is checked because the URL parser drops a lone `?` or `#`.
+  if (value.includes('?') || value.includes('#')) {
+    throw new ConfigError(
+      `Invalid setting ${name}=${JSON.stringify(value)}: a base URL must not contain a query (?) or a fragment (#). Remove them.`,
+    );
+  }
   return value.replace(/\/+$/, '');
 }
 
 /** Reads a secret from `NAME` or, when that is unset, from the SSM parameter named by `NAME_PARAM`. */
 function readSecret(env: Env, name: string): SecretSource {
   const value = env[name];
+  // The value is kept untrimmed, because spaces may belong to a secret. An empty value counts as unset.
+  if (value && value.trim() === '') {
+    throw new ConfigError(`Invalid setting ${name}: the value contains only whitespace. Set the secret itself, or ${name}_PARAM to the name of an SSM SecureString parameter.`);
+  }
   if (value) return { value };
   const parameterName = readOptional(env, `${name}_PARAM`);
   if (parameterName) return { parameterName };
@@ -187,6 +201,19 @@ function readBucketRegions(env: Env): Record<string, string> {
     regions[bucket.trim()] = region.trim();
   }
   return regions;
+}
+
+/**
+ * Checks that a back-off's base does not exceed its cap. Otherwise the worker would wait the whole
+ * cap from the first attempt on, and nothing would show the mistake.
+ */
+function checkBackoff(baseName: string, baseSeconds: number, capName: string, capSeconds: number): void {
+  if (baseSeconds > capSeconds) {
+    throw new ConfigError(
+      `Invalid settings ${baseName}=${baseSeconds} and ${capName}=${capSeconds}: the base must not exceed the cap. ` +
+        'Raise the cap or lower the base; a variable left unset takes its default.',
+    );
+  }
 }
 
 /**
@@ -267,6 +294,15 @@ export function loadConfig(env: Env): BridgeConfig {
       prefix: readString(env, 'DELIVERY_STATE_PREFIX', 'pnm-bridge/deliveries/'),
     },
   };
+  const { queue, backoff } = config;
+  if (queue.defaultDeadlineSeconds > queue.maxDeadlineSeconds) {
+    throw new ConfigError(
+      `Invalid settings DEFAULT_DEADLINE_SECONDS=${queue.defaultDeadlineSeconds} and MAX_DEADLINE_SECONDS=${queue.maxDeadlineSeconds}: ` +
+        'the default deadline must not exceed the maximum. Raise the maximum or lower the default; a variable left unset takes its default.',
+    );
+  }
+  checkBackoff('BUSY_BACKOFF_BASE_SECONDS', backoff.busyBaseSeconds, 'BUSY_BACKOFF_CAP_SECONDS', backoff.busyCapSeconds);
+  checkBackoff('ROOM_WAIT_BACKOFF_BASE_SECONDS', backoff.roomWaitBaseSeconds, 'ROOM_WAIT_BACKOFF_CAP_SECONDS', backoff.roomWaitCapSeconds);
   return Object.freeze(config);
 }
 

@@ -78,4 +78,90 @@ describe('loadConfig', () => {
   it('lets the presigned link mode go without a link base URL', () => {
     expect(loadConfig({ ...minimal, LINK_MODE: 'presigned', LINK_BASE_URL: undefined }).link.mode).toBe('presigned');
   });
+
+  it.each(['PLUGNMEET_API_SECRET', 'BRIDGE_API_SECRET', 'LINK_SIGNING_SECRET'])('rejects a blank %s and names it', (name) => {
+    // Act
+    const message = configErrorMessage({ ...minimal, [name]: '   ' });
+
+    // Assess
+    expect(message).toContain(name);
+  });
+
+  it('keeps a secret with surrounding spaces as given', () => {
+    // Act
+    const config = loadConfig({ ...minimal, BRIDGE_API_SECRET: ' bridge secret ' });
+
+    // Assess
+    expect(config.api.apiSecret).toStrictEqual({ value: ' bridge secret ' });
+  });
+
+  it.each(['0x3e8', '1.5e3', '1e3', '0b1111101000', '+1000', '1_000', '1000.0', '１０００'])('rejects UPLOAD_TIMEOUT_MS=%s', (value) => {
+    expect(configErrorMessage({ ...minimal, UPLOAD_TIMEOUT_MS: value })).toContain('UPLOAD_TIMEOUT_MS');
+  });
+
+  it('reads a number of plain decimal digits', () => {
+    // Act
+    const config = loadConfig({ ...minimal, UPLOAD_TIMEOUT_MS: ' 01500 ' });
+
+    // Assess
+    expect(config.upload.timeoutMs).toBe(1500);
+  });
+
+  it.each([
+    ['PLUGNMEET_SERVER_URL', 'https://pnm.example.test/?tenant=a'],
+    ['PLUGNMEET_SERVER_URL', 'https://pnm.example.test/#api'],
+    ['PLUGNMEET_SERVER_URL', 'https://pnm.example.test/?'],
+    ['LINK_BASE_URL', 'https://api.example.test/links?stage=prod'],
+    ['LINK_BASE_URL', 'https://api.example.test/links#'],
+  ])('rejects %s=%s with a query or fragment', (name, value) => {
+    expect(configErrorMessage({ ...minimal, [name]: value })).toContain(name);
+  });
+
+  it('rejects a default deadline beyond the maximum and names both', () => {
+    // Act
+    const message = configErrorMessage({ ...minimal, DEFAULT_DEADLINE_SECONDS: '7200', MAX_DEADLINE_SECONDS: '3600' });
+
+    // Assess
+    expect(message).toContain('DEFAULT_DEADLINE_SECONDS');
+    expect(message).toContain('MAX_DEADLINE_SECONDS');
+  });
+
+  it('accepts a default deadline equal to the maximum', () => {
+    // Act
+    const config = loadConfig({ ...minimal, DEFAULT_DEADLINE_SECONDS: '3600', MAX_DEADLINE_SECONDS: '3600' });
+
+    // Assess
+    expect(config.queue.defaultDeadlineSeconds).toBe(3600);
+    expect(config.queue.maxDeadlineSeconds).toBe(3600);
+  });
+
+  it.each([
+    ['BUSY_BACKOFF_BASE_SECONDS', 'BUSY_BACKOFF_CAP_SECONDS'],
+    ['ROOM_WAIT_BACKOFF_BASE_SECONDS', 'ROOM_WAIT_BACKOFF_CAP_SECONDS'],
+  ])('rejects %s above %s and names both', (base, cap) => {
+    // Act
+    const message = configErrorMessage({ ...minimal, [base]: '30', [cap]: '20' });
+
+    // Assess
+    expect(message).toContain(base);
+    expect(message).toContain(cap);
+  });
+
+  it('rejects a back-off cap set below the default base', () => {
+    // Act
+    const message = configErrorMessage({ ...minimal, ROOM_WAIT_BACKOFF_CAP_SECONDS: '10' });
+
+    // Assess
+    expect(message).toContain('ROOM_WAIT_BACKOFF_BASE_SECONDS');
+    expect(message).toContain('ROOM_WAIT_BACKOFF_CAP_SECONDS');
+  });
+
+  it('accepts a back-off whose base equals its cap', () => {
+    // Act
+    const config = loadConfig({ ...minimal, BUSY_BACKOFF_BASE_SECONDS: '5', BUSY_BACKOFF_CAP_SECONDS: '5' });
+
+    // Assess
+    expect(config.backoff.busyBaseSeconds).toBe(5);
+    expect(config.backoff.busyCapSeconds).toBe(5);
+  });
 });
