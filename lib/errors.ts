@@ -68,9 +68,18 @@ export class BucketNotAllowedError extends BridgeError {
 
 /** The S3 object does not exist (or no longer has the version or ETag a link was made for). */
 export class ObjectNotFoundError extends BridgeError {
-  override readonly name = 'ObjectNotFoundError';
-  readonly code = 'S3_OBJECT_NOT_FOUND';
+  override readonly name: string = 'ObjectNotFoundError';
+  readonly code: string = 'S3_OBJECT_NOT_FOUND';
   readonly retryable = false;
+}
+
+/**
+ * The S3 object was replaced since its job or link was made: its ETag no longer matches. A subclass
+ * of ObjectNotFoundError, because the version that was asked for is gone.
+ */
+export class ObjectChangedError extends ObjectNotFoundError {
+  override readonly name = 'ObjectChangedError';
+  override readonly code = 'S3_OBJECT_CHANGED';
 }
 
 /** The file's type is outside the allowlist of types the server can convert. */
@@ -159,13 +168,34 @@ export class NetworkError extends BridgeError {
 }
 
 /**
- * The server did not answer within the upload timeout. It may still be downloading and converting
- * the file while it holds the room's lock, so the upload must not be sent again at once.
+ * How an upload ended without the server's own response:
+ * - `timeout`: no response within the upload timeout; the server is most likely still converting;
+ * - `gateway`: a proxy in front of the server answered 502, 503, 504 or a 5xx page that is not the
+ *   server's JSON, most often because its read timeout ended while the server kept converting;
+ * - `connection-lost`: the connection broke after the request was sent, most often because the
+ *   server process restarted or crashed, which ends its conversion too.
+ */
+export type UnknownOutcomeKind = 'timeout' | 'gateway' | 'connection-lost';
+
+/**
+ * The upload reached the server, as far as the bridge can tell, but its response did not come
+ * back. The server may still be downloading and converting the file while it holds the room's
+ * lock, so the upload must not be sent again at once.
  */
 export class UploadOutcomeUnknownError extends BridgeError {
   override readonly name = 'UploadOutcomeUnknownError';
   readonly code = 'UPLOAD_OUTCOME_UNKNOWN';
   readonly retryable = false;
+  readonly kind: UnknownOutcomeKind;
+
+  constructor(message: string, kind: UnknownOutcomeKind, options: BridgeErrorOptions = {}) {
+    super(message, options);
+    this.kind = kind;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), kind: this.kind };
+  }
 }
 
 /** A queued file's deadline passed before it could be delivered. */

@@ -4,7 +4,7 @@ import { logger } from './logger';
 import { readRoomApiReply, toActiveRoomInfo } from './plugnmeet-room-info';
 import { assertUploadDelivered, parseServerReply, type ServerReply } from './plugnmeet-response';
 import { validateRoomId } from './room-id';
-import { describeTransportFailure, isFailureBeforeSending } from './plugnmeet-transport';
+import { describeTransportFailure, isFailureBeforeSending, isTimeout } from './plugnmeet-transport';
 
 export interface PlugnmeetClientOptions {
   /** Base URL of the plugNmeet server, without a trailing slash. */
@@ -193,6 +193,7 @@ export function createPlugnmeetClient(options: PlugnmeetClientOptions): Plugnmee
           `The upload for room ${roomId} has an unknown outcome: ${reason}. The plugNmeet server may still be ` +
             'downloading and converting the file while it holds the room upload lock (up to 5 minutes), ' +
             'so do not send the file again at once.',
+          isTimeout(error) ? 'timeout' : 'connection-lost',
           { cause: error, facts: { roomId } },
         );
       }

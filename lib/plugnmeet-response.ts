@@ -4,6 +4,7 @@ import {
   RoomNotActiveError,
   ServerAuthError,
   ServerError,
+  UploadOutcomeUnknownError,
   type ErrorFacts,
 } from './errors';
 
@@ -41,7 +42,32 @@ const SERVER_FAULT_MESSAGE_PREFIXES = [
   'failed to create download directory',
   'failed to stat downloaded file',
   'failed to rename downloaded file',
+  // The server could not fetch the document link: the bridge's link endpoint or S3 was down,
+  // slow or failing, which says nothing about the file and usually passes.
+  'failed to fetch file headers',
+  'failed to download file: server returned 5',
+  'failed to download file: Get ',
+  'missing Content-Type header',
+  "invalid MIME type: 'json'",
 ] as const;
+
+/** Statuses that proxies and load balancers send when the server behind them is slow or gone. */
+const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
+/**
+ * Replaces every URL in a server message with its origin. The server quotes the document link in
+ * some errors (`Head "https://…/links/<token>/…": …`), and the link carries a token or a presigned
+ * signature, which must not reach logs, API responses or failure records.
+ */
+export function redactUrls(text: string): string {
+  return text.replace(/https?:\/\/[^\s"'<>]+/g, (url) => {
+    try {
+      return `${new URL(url).origin}/…`;
+    } catch {
+      return '<url>';
+    }
+  });
+}
 
 const ROOM_INACTIVE_CODES = ['ROOM_NOT_FOUND', 'ROOM_NOT_ACTIVE'] as const;
 type RoomInactiveCode = (typeof ROOM_INACTIVE_CODES)[number];
@@ -66,7 +92,7 @@ export function parseServerReply(httpStatus: number, text: string): ServerReply 
     return {
       httpStatus,
       status: undefined,
-      message: trimmed === '' ? undefined : trimmed.slice(0, MAX_TEXT_MESSAGE_LENGTH),
+      message: trimmed === '' ? undefined : redactUrls(trimmed).slice(0, MAX_TEXT_MESSAGE_LENGTH),
       statusCode: undefined,
       body: undefined,
     };
@@ -74,7 +100,7 @@ export function parseServerReply(httpStatus: number, text: string): ServerReply 
   return {
     httpStatus,
     status: typeof body.status === 'boolean' ? body.status : undefined,
-    message: typeof body.msg === 'string' ? body.msg : undefined,
+    message: typeof body.msg === 'string' ? redactUrls(body.msg) : undefined,
     statusCode: typeof body.status_code === 'string' ? body.status_code : undefined,
     body,
   };
@@ -144,7 +170,9 @@ export function getCommonReplyError(path: string, roomId: string, reply: ServerR
  * @throws {FileRejectedError} on other 400s (including the link path's download and conversion
  *   failures, which the server codes `INTERNAL_SERVER_ERROR`) and on 413
  * @throws {ServerAuthError} on 401
- * @throws {ServerError} on 5xx, 404, redirects, server faults reported as 400, and any reply
+ * @throws {UploadOutcomeUnknownError} on 502, 503 and 504, which proxies send while the server may
+ *   still be converting
+ * @throws {ServerError} on other 5xx, 404, redirects, server faults reported as 400, and any reply
  *   without a readable body
  */
 export function assertUploadDelivered(path: string, roomId: string, reply: ServerReply): void {
@@ -152,6 +180,14 @@ export function assertUploadDelivered(path: string, roomId: string, reply: Serve
   const status = reply.httpStatus;
   if (status === 200 && reply.status === true) return;
 
+  if (GATEWAY_STATUSES.has(status)) {
+    throw new UploadOutcomeUnknownError(
+      `The upload for room ${roomId} has an unknown outcome: ${describeReply(reply)}, the kind of response a proxy sends when ` +
+        'its read timeout ends while the plugNmeet server is still converting. Do not send the file again at once.',
+      'gateway',
+      { facts },
+    );
+  }
   const commonError = getCommonReplyError(path, roomId, reply);
   if (commonError) throw commonError;
 

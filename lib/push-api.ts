@@ -19,9 +19,6 @@ export type PushOutcome =
   | { status: 'delivered'; roomId: string; bucket: string; key: string; filename: string; uploadMs: number }
   | { status: 'accepted'; roomId: string; bucket: string; key: string; message: string };
 
-/** S3 keys are at most 1,024 bytes of UTF-8. */
-const MAX_KEY_BYTES = 1024;
-
 /**
  * Checks the fields of a push request body (`{key, bucket?}`) and rejects unknown ones, so that a
  * typo such as `Key` fails loudly instead of being ignored.
@@ -30,16 +27,13 @@ const MAX_KEY_BYTES = 1024;
  */
 export function parsePushBody(roomId: unknown, body: Record<string, unknown>): PushInput {
   for (const field of Object.keys(body)) {
-    if (field !== 'key' && field !== 'bucket' && field !== 'roomId') {
+    if (field !== 'key' && field !== 'bucket') {
       throw new InvalidInputError(`Unknown field ${JSON.stringify(field)}: a push request has only key and bucket.`);
     }
   }
   const key = body.key;
   if (typeof key !== 'string' || key === '') {
     throw new InvalidInputError('Missing field key: give the S3 object key, for example "rooms/room-1/slides.pdf".');
-  }
-  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
-    throw new InvalidInputError(`Invalid key: it is longer than S3's limit of ${MAX_KEY_BYTES} bytes.`);
   }
   const bucket = body.bucket;
   if (bucket !== undefined && (typeof bucket !== 'string' || bucket === '')) {
@@ -68,7 +62,9 @@ export async function pushFile(runtime: Runtime, input: PushInput, hooks: Delive
     logger.info('file delivered', { filename: result.filename, uploadMs: result.uploadMs });
     return { status: 'delivered', ...base, filename: result.filename, uploadMs: result.uploadMs };
   } catch (error) {
-    if (error instanceof UploadOutcomeUnknownError) {
+    // Only the route's own time budget means "still converting"; a proxy error or a lost connection
+    // leaves the outcome unknown, and the caller must hear that instead of a promise.
+    if (error instanceof UploadOutcomeUnknownError && error.kind === 'timeout') {
       logger.info('file accepted; the server is still converting', { waitedMs: runtime.config.api.pushWaitMs });
       return {
         status: 'accepted',

@@ -8,6 +8,8 @@ import {
   BridgeError,
   ConfigError,
   DeadlineExceededError,
+  NetworkError,
+  ObjectChangedError,
   PresenterMissingError,
   RoomNotActiveError,
   UploadOutcomeUnknownError,
@@ -111,7 +113,7 @@ export function createUploadWorker(deps: UploadWorkerDeps): UploadRecordHandler 
     }
     const lockExpiresAt = attempt.sentAt + config.backoff.lockTtlSeconds * 1000;
     if (now() < lockExpiresAt) {
-      return defer(record, computeLockExpirySeconds(attempt.sentAt, now(), config.backoff.lockTtlSeconds), new UploadOutcomeUnknownError('The server may still hold the room lock of the timed-out upload.'));
+      return defer(record, computeLockExpirySeconds(attempt.sentAt, now(), config.backoff.lockTtlSeconds), new UploadOutcomeUnknownError('The server may still hold the room lock of the timed-out upload.', 'timeout'));
     }
     logger.info('sending again: the server never downloaded the timed-out attempt and its lock has expired', { attemptId: attempt.attemptId });
     return 'send';
@@ -144,6 +146,20 @@ export function createUploadWorker(deps: UploadWorkerDeps): UploadRecordHandler 
       );
       logger.info('file delivered', { filename: result.filename, uploadMs: result.uploadMs, queuedMs: now() - Date.parse(job.enqueuedAt) });
     } catch (error) {
+      if (error instanceof ObjectChangedError && job.source === 's3-event') {
+        // The key was written again after this event; the newer version's own event delivers it.
+        logger.info('file skipped: the object was replaced, and the newer version has its own event', { etag: job.etag });
+        return;
+      }
+      if (error instanceof UploadOutcomeUnknownError && error.kind === 'connection-lost') {
+        // A broken connection most often means the server process restarted or crashed, which
+        // ends its conversion too, so the file is sent again after a back-off. The server keeps
+        // the room lock of a dead process until it expires, so an early retry only gets 409.
+        throw new NetworkError(`${error.message} The bridge sends it again after a back-off, because a lost connection usually means the server restarted.`, {
+          cause: error,
+          facts: error.facts,
+        });
+      }
       if (error instanceof UploadOutcomeUnknownError && sentAt !== undefined) {
         await recordTimedOutAttempt(config, record.messageId, { attemptId, sentAt });
         const delay = computeLockExpirySeconds(sentAt, now(), config.backoff.lockTtlSeconds);
@@ -191,7 +207,19 @@ export function createUploadWorker(deps: UploadWorkerDeps): UploadRecordHandler 
         ? { baseSeconds: config.backoff.roomWaitBaseSeconds, capSeconds: config.backoff.roomWaitCapSeconds }
         : { baseSeconds: config.backoff.busyBaseSeconds, capSeconds: config.backoff.busyCapSeconds };
       const untilDeadline = Math.max(1, Math.ceil((Date.parse(job.deadline) - now()) / 1000));
-      const delay = Math.min(computeBackoffSeconds(policy, receiveCount), untilDeadline);
+      const backoff = computeBackoffSeconds(policy, receiveCount);
+      if (!isRoomWait(error) && backoff >= untilDeadline) {
+        // The next attempt would come after the deadline: record the failure now, with the
+        // error that kept the file back, rather than an unexplained deadline later.
+        const reason = error instanceof Error ? error.message : String(error);
+        await fail(record, job, new DeadlineExceededError(`The file cannot be delivered before its deadline ${job.deadline}. Last error: ${reason}`, {
+          cause: error,
+          facts: error instanceof BridgeError ? error.facts : { roomId: job.roomId },
+        }));
+        return;
+      }
+      // A room that is not ready may still start before the deadline, so it gets the last moment.
+      const delay = Math.min(backoff, untilDeadline);
       logger.warn('upload deferred', {
         code: error instanceof BridgeError ? error.code : 'INTERNAL_ERROR',
         reason: error instanceof Error ? error.message : String(error),
