@@ -1,6 +1,6 @@
 import type { BridgeConfig } from './config';
 import { buildContentDisposition, makeDeliveryFilename } from './content-disposition';
-import { BucketNotAllowedError, InvalidInputError, InvalidLinkTokenError, ObjectNotFoundError, S3UnavailableError } from './errors';
+import { BucketNotAllowedError, InvalidInputError, InvalidLinkTokenError, ObjectChangedError, ObjectNotFoundError, S3UnavailableError } from './errors';
 import { signLinkToken, verifyLinkToken, type LinkClaims } from './link-token';
 import { logger } from './logger';
 import { presignObjectGet } from './presign';
@@ -129,7 +129,7 @@ async function findObjectProblem(config: BridgeConfig, claims: LinkClaims): Prom
       ...(claims.etag ? { etag: claims.etag } : {}),
     });
     if (head.size !== claims.size) {
-      throw new ObjectNotFoundError(`S3 object "${claims.key}" in bucket "${claims.bucket}" changed: its size is now ${head.size} bytes, not ${claims.size}.`, {
+      throw new ObjectChangedError(`S3 object "${claims.key}" in bucket "${claims.bucket}" changed: its size is now ${head.size} bytes, not ${claims.size}.`, {
         facts: { bucket: claims.bucket, key: claims.key },
       });
     }

@@ -129,8 +129,8 @@ export async function preloadFiles(runtime: Runtime, input: PreloadInput, option
       roomId: input.roomId,
       bucket,
       key,
-      ...(item.versionId ? { versionId: item.versionId } : {}),
-      etag: item.etag,
+      // No version or ETag binding: a file replaced while it waits is delivered as it is then,
+      // because no other event will bring the new version.
       source: 'preload',
       enqueuedAt: new Date(nowMs).toISOString(),
       deadline: result.deadline,

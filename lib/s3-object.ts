@@ -7,6 +7,7 @@ import {
   EmptyObjectError,
   FileTooLargeError,
   InvalidInputError,
+  ObjectChangedError,
   ObjectNotFoundError,
   S3AccessDeniedError,
   S3UnavailableError,
@@ -80,11 +81,22 @@ export function assertBucketAllowed(config: BridgeConfig, bucket: string): void 
  * console creates for a folder. A `.` or `..` segment is rejected because HTTP clients, Go's among
  * them, resolve dot segments when they follow the link's redirect, and would fetch another object.
  */
+/** S3 keys are at most 1,024 bytes of UTF-8. */
+const MAX_KEY_BYTES = 1024;
+
 function validateKey(ref: S3ObjectRef): void {
   const facts = { bucket: ref.bucket, key: ref.key };
   if (ref.key === '') throw new InvalidInputError(`Invalid S3 key in bucket "${ref.bucket}": it is empty.`, { facts });
   if (ref.key.endsWith('/')) {
     throw new InvalidInputError(`Invalid S3 key "${ref.key}": it ends with '/', so it is a folder placeholder, not a file.`, { facts });
+  }
+  if (Buffer.byteLength(ref.key, 'utf8') > MAX_KEY_BYTES) {
+    throw new InvalidInputError(`Invalid S3 key "${ref.key.slice(0, 80)}…": it is longer than S3's limit of ${MAX_KEY_BYTES} bytes of UTF-8.`, { facts });
+  }
+  // S3 keys may hold control characters, but no HTTP header or URL used for the link can carry them.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point of this check
+  if (/[\u0000-\u001f\u007f]/.test(ref.key)) {
+    throw new InvalidInputError(`Invalid S3 key ${JSON.stringify(ref.key)}: it contains a control character. Rename the object.`, { facts });
   }
   if (ref.key.split('/').some((segment) => segment === '.' || segment === '..')) {
     throw new InvalidInputError(
@@ -105,8 +117,8 @@ function translateHeadError(error: unknown, ref: S3ObjectRef): BridgeError {
     return new ObjectNotFoundError(`S3 object "${ref.key}"${version} not found in bucket "${ref.bucket}".`, { cause: error, facts });
   }
   if (status === 412 || name === 'PreconditionFailed') {
-    return new ObjectNotFoundError(
-      `S3 object "${ref.key}" in bucket "${ref.bucket}" changed: its ETag no longer matches ${ref.etag ?? ''}. It was replaced after the link was made.`,
+    return new ObjectChangedError(
+      `S3 object "${ref.key}" in bucket "${ref.bucket}" changed: its ETag no longer matches ${ref.etag ?? ''}. It was replaced since the file was queued or its link was made.`,
       { cause: error, facts },
     );
   }
@@ -123,7 +135,8 @@ function translateHeadError(error: unknown, ref: S3ObjectRef): BridgeError {
     );
   }
   if (status === 400) {
-    return new InvalidInputError(`S3 rejected the request for "${ref.key}" in bucket "${ref.bucket}" as invalid: check the version id.`, {
+    const hint = ref.versionId === undefined ? 'check the key' : 'check the key and the version id';
+    return new InvalidInputError(`S3 rejected the request for "${ref.key}" in bucket "${ref.bucket}" as invalid: ${hint}.`, {
       cause: error,
       facts,
     });
@@ -167,8 +180,8 @@ export async function headS3Object(config: BridgeConfig, ref: S3ObjectRef): Prom
 
   const etag = normalizeEtag(output.ETag ?? '');
   if (ref.etag !== undefined && etag !== normalizeEtag(ref.etag)) {
-    throw new ObjectNotFoundError(
-      `S3 object "${ref.key}" in bucket "${ref.bucket}" changed: its ETag is now ${etag}, not ${normalizeEtag(ref.etag)}. It was replaced after the link was made.`,
+    throw new ObjectChangedError(
+      `S3 object "${ref.key}" in bucket "${ref.bucket}" changed: its ETag is now ${etag}, not ${normalizeEtag(ref.etag)}. It was replaced since the file was queued or its link was made.`,
       { facts: { bucket: ref.bucket, key: ref.key } },
     );
   }

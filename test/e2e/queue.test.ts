@@ -93,6 +93,45 @@ describe('upload queue', () => {
     expect(simulator.counters.concurrentViolations).toBe(0);
   });
 
+  it('sends a file again after the server restarts mid-conversion', async () => {
+    // Prepare: the restart ends the conversion, as a real process restart does.
+    simulator.createRoom('restart-room');
+    simulator.injectFault({ kind: 'slow-conversion', extraMs: 1_500, roomId: 'restart-room' });
+
+    const requestsBefore = simulator.counters.uploadRequests;
+
+    // Act
+    await stack.putSample('rooms/restart-room/deck.pdf', 'sample.pdf');
+    await waitFor(() => simulator.counters.uploadRequests > requestsBefore, 'the first upload request');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await simulator.restart();
+    await waitFor(() => deliveredOf('restart-room').length === 1, 'the file delivered after the restart', 45_000);
+
+    // Assess: the first attempt died with the process and a later one delivered the file.
+    expect(uploadsOf('restart-room')[0]?.httpStatus).toBe(0);
+    expect(deliveredOf('restart-room')).toHaveLength(1);
+  });
+
+  it('skips a replaced object whose newer version has its own event', async () => {
+    // Prepare: the room's lock is held, so the first version waits in the queue while it is replaced.
+    simulator.createRoom('replace-room');
+    simulator.holdLock('replace-room', 60_000);
+
+    // Act
+    await stack.putObject('rooms/replace-room/notes.txt', 'first version\n', 'text/plain');
+    await waitFor(() => uploadsOf('replace-room').length > 0, 'a 409 for the first version');
+    await stack.putObject('rooms/replace-room/notes.txt', 'second version, longer\n', 'text/plain');
+    simulator.releaseLock('replace-room');
+    await waitFor(() => deliveredOf('replace-room').length === 1, 'the second version delivered');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const failures = (await stack.drainFailureRecords()).filter((failure) => failure.job?.roomId === 'replace-room');
+
+    // Assess: only the newer bytes arrive, once, and the superseded version is no failure.
+    expect(deliveredOf('replace-room')).toHaveLength(1);
+    expect(deliveredOf('replace-room')[0]?.size).toBe(Buffer.byteLength('second version, longer\n'));
+    expect(failures).toStrictEqual([]);
+  });
+
   it('records a file the server rejects, with its reason', async () => {
     // Prepare: PNG bytes stored as a PDF pass the bridge's checks; the server sniffs and rejects them.
     simulator.createRoom('reject-room');

@@ -8,6 +8,7 @@ import {
   EmptyObjectError,
   FileTooLargeError,
   InvalidInputError,
+  ObjectChangedError,
   ObjectNotFoundError,
   S3AccessDeniedError,
   S3UnavailableError,
@@ -119,7 +120,7 @@ describe('inspectObject', () => {
     await putFixture(fixtures, { key, body: makePdfBytes('new'), contentType: 'application/pdf' });
 
     // Act and Assess
-    await expectRejection(inspectObject(config, { bucket: TEST_BUCKET, key, etag: oldEtag }), ObjectNotFoundError, 'S3_OBJECT_NOT_FOUND');
+    await expectRejection(inspectObject(config, { bucket: TEST_BUCKET, key, etag: oldEtag }), ObjectChangedError, 'S3_OBJECT_CHANGED');
   });
 
   it('rejects a missing object', async () => {
