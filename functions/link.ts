@@ -1,7 +1,8 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { getConfig, type BridgeConfig } from '../lib/config';
 import { handleLinkRequest } from '../lib/document-link';
 import { recordDownload } from '../lib/delivery-state';
+import { withLambdaContext } from '../lib/lambda-handler';
 import type { LinkClaims } from '../lib/link-token';
 import { resolveSecret } from '../lib/secrets';
 
@@ -54,4 +55,6 @@ async function recordDownloadWhenConfigured(claims: LinkClaims): Promise<void> {
   if (config.deliveryState.bucket) await recordDownload(config, claims.deliveryId);
 }
 
-export const handler = createLinkHandler({ onDownload: recordDownloadWhenConfigured });
+const handleLinkEvent = createLinkHandler({ onDownload: recordDownloadWhenConfigured });
+
+export const handler = withLambdaContext((event: APIGatewayProxyEventV2, _context: Context) => handleLinkEvent(event));

@@ -1,4 +1,5 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { withLambdaContext } from '../lib/lambda-handler';
 import { BridgeError } from '../lib/errors';
 import { logger } from '../lib/logger';
 import { handlePushHttp, parsePushBody, pushFile, type PushOutcome } from '../lib/push-api';
@@ -15,7 +16,7 @@ function isHttpEvent(event: unknown): event is APIGatewayProxyEventV2 {
  * Delivers one file now. Serves `POST /rooms/{roomId}/files` (HTTP API) and a direct Lambda
  * invoke with `{roomId, key, bucket?}`, which IAM authorizes, so it needs no signature.
  */
-export const handler = async (event: unknown): Promise<APIGatewayProxyStructuredResultV2 | PushInvokeResult> => {
+export const handler = withLambdaContext(async (event: unknown, _context: Context): Promise<APIGatewayProxyStructuredResultV2 | PushInvokeResult> => {
   const runtime = getRuntime();
   if (isHttpEvent(event)) return handlePushHttp(runtime, event);
 
@@ -27,4 +28,4 @@ export const handler = async (event: unknown): Promise<APIGatewayProxyStructured
     logger.error('direct invoke failed with an unexpected error', { error: error as Error });
     throw error;
   }
-};
+});

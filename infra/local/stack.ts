@@ -124,9 +124,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   // The gateway's port must be known before the link base URL is set, so routes resolve handlers lazily.
   const routes: Array<{ method: string; path: string; handler: HttpHandler }> = [
-    { method: 'POST', path: '/rooms/{roomId}/files', handler: (event) => pushHandler(event) },
-    { method: 'POST', path: '/rooms/{roomId}/preloads', handler: (event) => preloadHandler(event) },
-    { method: 'ANY', path: '/links/{proxy+}', handler: (event) => linkHandler(event) },
+    { method: 'POST', path: '/rooms/{roomId}/files', handler: (event) => pushHandler(event, createLocalContext('push', 29_000)) },
+    { method: 'POST', path: '/rooms/{roomId}/preloads', handler: (event) => preloadHandler(event, createLocalContext('preload', 29_000)) },
+    { method: 'ANY', path: '/links/{proxy+}', handler: (event) => linkHandler(event, createLocalContext('link', 10_000)) },
   ];
   const gateway = await startHttpGateway({ routes, ...(ports.api === undefined ? {} : { port: ports.api }) });
 

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { createLocalContext } from '../../infra/local/lambda-context';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLinkHandler, handler } from '../../functions/link';
 import { startS3StandIn, type S3StandIn } from '../../infra/local/s3-stand-in';
@@ -34,7 +35,7 @@ beforeAll(async () => {
   logs = captureLogs();
   standIn = await startS3StandIn({ buckets: [TEST_BUCKET] });
   fixtures = createFixtureClient(standIn.endpoint);
-  server = await startLinkServer(handler);
+  server = await startLinkServer((event) => handler(event, createLocalContext('link')));
   const env = makeBridgeEnv(standIn.endpoint, { LINK_BASE_URL: server.baseUrl, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   resetConfig();
