@@ -198,6 +198,17 @@ export class UploadOutcomeUnknownError extends BridgeError {
   }
 }
 
+/**
+ * The server downloaded the file but never confirmed the upload, because the bridge's own upload
+ * timeout ended first. The file is most likely on the whiteboard, but a server restart during the
+ * conversion would have lost it, and plugNmeet offers no call to check.
+ */
+export class UploadUnconfirmedError extends BridgeError {
+  override readonly name = 'UploadUnconfirmedError';
+  readonly code = 'UPLOAD_UNCONFIRMED';
+  readonly retryable = false;
+}
+
 /** A queued file's deadline passed before it could be delivered. */
 export class DeadlineExceededError extends BridgeError {
   override readonly name = 'DeadlineExceededError';

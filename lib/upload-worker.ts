@@ -13,6 +13,7 @@ import {
   PresenterMissingError,
   RoomNotActiveError,
   UploadOutcomeUnknownError,
+  UploadUnconfirmedError,
 } from './errors';
 import { buildFailureRecord, sendFailureRecord } from './failure-record';
 import { logger } from './logger';
@@ -102,13 +103,30 @@ export function createUploadWorker(deps: UploadWorkerDeps): UploadRecordHandler 
   };
 
   /** Decides from the evidence of a timed-out attempt whether to skip, wait, or send again. */
-  const settleTimedOutAttempt = async (record: SQSRecord): Promise<'delivered' | 'send'> => {
+  const settleTimedOutAttempt = async (record: SQSRecord, job: UploadJob): Promise<'delivered' | 'send'> => {
     const attempt = await readTimedOutAttempt(config, record.messageId);
     if (!attempt) return 'send';
     if (await wasDownloaded(config, attempt.attemptId)) {
-      logger.info('file delivered: the server downloaded it before the upload request timed out, so it is not sent again', {
-        attemptId: attempt.attemptId,
-      });
+      if (attempt.kind === 'gateway') {
+        // A proxy's read timeout (60 s in nginx by default) ends long before a large conversion,
+        // so this is routine: the server went on and most likely added the file.
+        logger.warn('file delivered without confirmation: the server downloaded it before a proxy error', {
+          attemptId: attempt.attemptId,
+          code: 'UPLOAD_UNCONFIRMED',
+        });
+        return 'delivered';
+      }
+      // The server stayed silent for the whole upload timeout, which no healthy conversion needs;
+      // the file is most likely there, but a restart would have lost it, so an operator is told.
+      await fail(
+        record,
+        job,
+        new UploadUnconfirmedError(
+          `The server downloaded the file but sent no response within UPLOAD_TIMEOUT_MS (${config.upload.timeoutMs} ms). ` +
+            'It is most likely on the whiteboard; if the server restarted meanwhile, it is not. Check the room.',
+          { facts: { roomId: job.roomId, bucket: job.bucket, key: job.key } },
+        ),
+      );
       return 'delivered';
     }
     const lockExpiresAt = attempt.sentAt + config.backoff.lockTtlSeconds * 1000;
@@ -161,7 +179,7 @@ export function createUploadWorker(deps: UploadWorkerDeps): UploadRecordHandler 
         });
       }
       if (error instanceof UploadOutcomeUnknownError && sentAt !== undefined) {
-        await recordTimedOutAttempt(config, record.messageId, { attemptId, sentAt });
+        await recordTimedOutAttempt(config, record.messageId, { attemptId, sentAt, kind: error.kind === 'gateway' ? 'gateway' : 'timeout' });
         const delay = computeLockExpirySeconds(sentAt, now(), config.backoff.lockTtlSeconds);
         logger.warn('upload timed out; waiting for the room lock to expire before checking the outcome', { delaySeconds: delay });
         await defer(record, delay, error);
@@ -189,7 +207,7 @@ export function createUploadWorker(deps: UploadWorkerDeps): UploadRecordHandler 
         await fail(record, job, new DeadlineExceededError(`The file was not delivered before its deadline ${job.deadline}.`, { facts: { roomId: job.roomId, bucket: job.bucket, key: job.key } }));
         return;
       }
-      if (receiveCount > 1 && (await settleTimedOutAttempt(record)) === 'delivered') return;
+      if (receiveCount > 1 && (await settleTimedOutAttempt(record, job)) === 'delivered') return;
       await deliver(record, job);
     } catch (error) {
       if (error instanceof RecordDeferredError) throw error;
