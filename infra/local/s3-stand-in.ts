@@ -1,3 +1,4 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,22 @@ export interface StandInS3Event {
     awsRegion: string;
     s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string; sequencer?: string; versionId?: string } };
   }>;
+}
+
+/**
+ * Builds an S3 client for the stand-in: path-style requests and the stand-in's key pair. Checksums
+ * are off (`WHEN_REQUIRED`), because the stand-in stores a streamed body with the SDK's checksum
+ * framing and rejects it.
+ */
+export function createLocalS3Client(endpoint: string, region: string): S3Client {
+  return new S3Client({
+    region,
+    endpoint,
+    forcePathStyle: true,
+    credentials: LOCAL_S3_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
 }
 
 export interface S3StandIn {

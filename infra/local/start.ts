@@ -12,7 +12,7 @@ import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callBridgeApi } from '../../bin/bridge-api-client';
 import { FILE_TYPE_MIME } from '../../lib/file-types';
-import { LOCAL_S3_CREDENTIALS } from './s3-stand-in';
+import { createLocalS3Client } from './s3-stand-in';
 import { startLocalStack, type LocalStack } from './stack';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -246,14 +246,7 @@ async function runDemo(stack: LocalStack, demoRoom: string, descriptionPath: str
   print(`   Written to    ${descriptionPath}  (removed on Ctrl-C)`);
   if (isLogLevelDefault) print('   Logs          WARN and above; POWERTOOLS_LOG_LEVEL=INFO npm start also shows skip lines and per-file logs');
 
-  const s3 = new S3Client({
-    region: description.region,
-    endpoint: description.s3Endpoint,
-    forcePathStyle: true,
-    credentials: LOCAL_S3_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const s3 = createLocalS3Client(description.s3Endpoint, description.region);
   const seeded = await seedSamples(stack, s3);
   print(`   Samples       ${seeded.keys.join(', ')}  (bucket ${description.bucket})`);
   if (seeded.skipped.length > 0) print(`                 not seeded, no known Content-Type: ${seeded.skipped.join(', ')}`);

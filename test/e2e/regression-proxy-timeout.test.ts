@@ -1,8 +1,6 @@
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createServer, request as forwardRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_S3_CREDENTIALS } from '../../infra/local/s3-stand-in';
 import { startPlugnmeetSimulator, type PlugnmeetSimulator } from '../../infra/local/plugnmeet-simulator';
 import { startTestStack, waitFor, type TestStack } from '../helpers/local-stack';
 
@@ -15,7 +13,6 @@ const PROXY_TIMEOUT_MS = 300;
 let stack: TestStack;
 let simulator: PlugnmeetSimulator;
 let proxy: Server;
-let sqs: SQSClient;
 
 /** Starts a proxy that forwards to the simulator and answers 504 when no response came in time. */
 async function startTimingOutProxy(upstreamUrl: string): Promise<Server> {
@@ -44,22 +41,12 @@ async function startTimingOutProxy(upstreamUrl: string): Promise<Server> {
   return server;
 }
 
-async function countQueuedMessages(): Promise<number> {
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: stack.description.queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-}
 
 beforeAll(async () => {
   simulator = await startPlugnmeetSimulator({ apiKey: 'proxy-key', apiSecret: 'proxy-secret', conversionMs: 1_500, lockTtlMs: 3_000 });
   proxy = await startTimingOutProxy(simulator.url);
   const { port } = proxy.address() as AddressInfo;
   stack = await startTestStack({ plugnmeet: { url: `http://127.0.0.1:${port}`, apiKey: 'proxy-key', apiSecret: 'proxy-secret' } });
-  sqs = new SQSClient({ region: stack.description.region, endpoint: stack.description.sqsEndpoint, credentials: LOCAL_S3_CREDENTIALS });
   simulator.createRoom('proxy-room');
 });
 
@@ -77,7 +64,7 @@ describe('regression: 504 from a proxy in front of plugNmeet', () => {
 
     // Act
     await stack.putSample('rooms/proxy-room/deck.pdf', 'sample.pdf');
-    await waitFor(async () => delivered().length >= 2 || (delivered().length === 1 && (await countQueuedMessages()) === 0), 'a second copy, or the message settled', 25_000);
+    await waitFor(async () => delivered().length >= 2 || (delivered().length === 1 && (await stack.countQueuedMessages()) === 0), 'a second copy, or the message settled', 25_000);
 
     // Assess
     expect(delivered().map((upload) => upload.filename?.replace(/-[a-z0-9]{8}\.pdf$/, '.pdf'))).toStrictEqual(['deck.pdf']);

@@ -1,7 +1,5 @@
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlugnmeetSimulator } from '../../infra/local/plugnmeet-simulator';
-import { LOCAL_S3_CREDENTIALS } from '../../infra/local/s3-stand-in';
 import type { FailureRecord } from '../../lib/failure-record';
 import { startTestStack, waitFor, type TestStack } from '../helpers/local-stack';
 
@@ -15,22 +13,11 @@ const SLOW_CONVERSION_EXTRA_MS = 5_000;
 
 let stack: TestStack;
 let simulator: PlugnmeetSimulator;
-let sqs: SQSClient;
 
-async function countQueuedMessages(): Promise<number> {
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: stack.description.queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-}
 
 beforeAll(async () => {
   stack = await startTestStack({ settings: { UPLOAD_TIMEOUT_MS: String(UPLOAD_TIMEOUT_MS) } });
   simulator = stack.simulator as PlugnmeetSimulator;
-  sqs = new SQSClient({ region: stack.description.region, endpoint: stack.description.sqsEndpoint, credentials: LOCAL_S3_CREDENTIALS });
 });
 
 afterAll(async () => {
@@ -49,7 +36,7 @@ describe('regression: server restart after a timed-out upload', () => {
     await waitFor(() => simulator.counters.uploadRequests > requestsBefore, 'the upload request to reach the server');
     await new Promise((resolve) => setTimeout(resolve, UPLOAD_TIMEOUT_MS + 1_000));
     await simulator.restart();
-    await waitFor(async () => (await countQueuedMessages()) === 0, 'the message settled', 40_000);
+    await waitFor(async () => (await stack.countQueuedMessages()) === 0, 'the message settled', 40_000);
     const failures: FailureRecord[] = (await stack.drainFailureRecords()).filter((failure) => failure.job?.roomId === 'restart-room');
     const delivered = simulator.uploads.filter((upload) => upload.roomId === 'restart-room' && upload.httpStatus === 200);
 

@@ -1,11 +1,11 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callBridgeApi, type BridgeApiResponse } from '../../bin/bridge-api-client';
 import type { FailureRecord } from '../../lib/failure-record';
-import { LOCAL_S3_CREDENTIALS } from '../../infra/local/s3-stand-in';
+import { createLocalS3Client, LOCAL_S3_CREDENTIALS } from '../../infra/local/s3-stand-in';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/stack';
 
 const samplesDirectory = fileURLToPath(new URL('../../infra/local/samples/', import.meta.url));
@@ -16,6 +16,8 @@ export interface TestStack extends LocalStack {
   putObject(key: string, body: Buffer | string, contentType?: string): Promise<void>;
   putSample(key: string, sample: string): Promise<void>;
   api(path: string, payload: unknown, headers?: Record<string, string>): Promise<BridgeApiResponse>;
+  /** Counts the upload queue's messages, visible and in flight: 0 once every file is settled. */
+  countQueuedMessages(): Promise<number>;
   /** Reads and removes every failure record on the failure queue. */
   drainFailureRecords(): Promise<FailureRecord[]>;
 }
@@ -47,14 +49,7 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
     },
   });
   const { description } = stack;
-  const s3Client = new S3Client({
-    region: description.region,
-    endpoint: description.s3Endpoint,
-    forcePathStyle: true,
-    credentials: LOCAL_S3_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const s3Client = createLocalS3Client(description.s3Endpoint, description.region);
   const sqsClient = new SQSClient({ region: description.region, endpoint: description.sqsEndpoint, credentials: LOCAL_S3_CREDENTIALS });
 
   const putObject = async (key: string, body: Buffer | string, contentType?: string): Promise<void> => {
@@ -67,6 +62,15 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
     putObject,
     putSample: async (key, sample) => putObject(key, await readSample(sample)),
     api: (path, payload, headers) => callBridgeApi(description, path, payload, headers ? { headers } : {}),
+    countQueuedMessages: async () => {
+      const { Attributes } = await sqsClient.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: description.queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+    },
     drainFailureRecords: async () => {
       const records: FailureRecord[] = [];
       for (;;) {
