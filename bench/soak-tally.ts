@@ -8,7 +8,7 @@ const DIED_IN_RESTART = 'the server process stopped before responding';
 
 /**
  * Failure code of `UploadUnconfirmedError` (lib/errors.ts): the server downloaded the file but did
- * not respond within the upload timeout, so the worker asks an operator to check the room.
+ * not respond within the upload timeout, so the worker tells an operator to check the room.
  */
 const UNCONFIRMED_CODE = 'UPLOAD_UNCONFIRMED';
 
