@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { Agent } from 'node:http';
 import { dirname } from 'node:path';
 import { handler as ingestHandler } from '../../functions/ingest';
 import { handler as linkHandler } from '../../functions/link';
@@ -119,7 +120,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const plugnmeet = options.plugnmeet ?? { url: simulator?.url as string, apiKey: 'local-plugnmeet-key', apiSecret: 'local-plugnmeet-secret' };
 
   const maxReceiveCount = Number(options.settings?.MAX_RECEIVE_COUNT ?? 1000);
-  const sqs = new SQSClient({ region: REGION, endpoint: sqsStandIn.endpoint, credentials: LOCAL_S3_CREDENTIALS });
+  // Every poller lane holds a socket in a long poll, so the client needs more sockets than lanes,
+  // or each delete waits behind the long polls (the SDK's default is 50 sockets).
+  const lanes = options.workerConcurrency ?? 20;
+  const sqs = new SQSClient({
+    region: REGION,
+    endpoint: sqsStandIn.endpoint,
+    credentials: LOCAL_S3_CREDENTIALS,
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: lanes + 10 }) },
+  });
   const queues = await createFifoQueues(sqs, maxReceiveCount);
 
   // The gateway's port must be known before the link base URL is set, so routes resolve handlers lazily.
@@ -174,7 +183,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     queueArn: queues.queueArn,
     handler: worker,
     batchSize: options.workerBatchSize ?? 1,
-    concurrency: options.workerConcurrency ?? 20,
+    concurrency: lanes,
     onError: (error) => onError('worker', error),
   });
 

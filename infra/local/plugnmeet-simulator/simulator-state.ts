@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { DEFAULT_ALLOWED_TYPES } from './file-types';
 import { FaultQueue } from './faults';
 import { RoomFiles } from './room-files';
@@ -45,7 +46,7 @@ export class SimulatorState {
   readonly stats = new UploadStats();
   conversionMs: number;
   crashed = false;
-  private process = new AbortController();
+  private process = createProcessController();
 
   constructor(readonly options: ResolvedOptions) {
     this.conversionMs = options.conversionMs;
@@ -58,6 +59,16 @@ export class SimulatorState {
   /** Ends the current simulated process (its in-flight work stops) and starts a fresh one. */
   replaceProcess(): void {
     this.process.abort();
-    this.process = new AbortController();
+    this.process = createProcessController();
   }
+}
+
+/**
+ * Creates the signal that ends a simulated process. Every in-flight download listens on it, so
+ * the listener limit is lifted; otherwise Node warns once more than ten run at the same time.
+ */
+function createProcessController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
