@@ -110,11 +110,14 @@ export async function callBridgeApi(
 }
 
 /**
- * Lists where the CLI looks for `.local/stack.json`, in order: the current directory, then the
- * package root, so that `npx pnm-bridge` works from any folder of the project. Duplicates are removed.
+ * Lists where the CLI looks for the stack file, in order: `LOCAL_STACK_FILE` when set (the same
+ * variable moves the file `npm start` writes), then `.local/stack.json` in the current directory,
+ * then in the package root, so that `npx pnm-bridge` works from any folder of the project.
+ * Duplicates are removed.
  */
-export function listStackFilePaths(cwd: string): string[] {
-  return [...new Set([resolve(cwd, '.local', 'stack.json'), fileURLToPath(PACKAGE_STACK_FILE)])];
+export function listStackFilePaths(cwd: string, env: NodeJS.ProcessEnv = {}): string[] {
+  const moved = env.LOCAL_STACK_FILE ? [resolve(cwd, env.LOCAL_STACK_FILE)] : [];
+  return [...new Set([...moved, resolve(cwd, '.local', 'stack.json'), fileURLToPath(PACKAGE_STACK_FILE)])];
 }
 
 function checkApiUrl(apiUrl: string, where: string): void {

@@ -343,7 +343,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${parsed.usage}\n`);
     return 0;
   }
-  const target = await resolveBridgeApiTarget(process.env, listStackFilePaths(process.cwd()));
+  const target = await resolveBridgeApiTarget(process.env, listStackFilePaths(process.cwd(), process.env));
   try {
     return parsed.command === 'push' ? await runPush(target, parsed.request) : await runPreload(target, parsed.request);
   } catch (error) {

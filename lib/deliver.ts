@@ -1,5 +1,6 @@
 import type { BridgeConfig } from './config';
 import { createDocumentLink } from './document-link';
+import { PresenterMissingError, RoomNotActiveError } from './errors';
 import { logger } from './logger';
 import type { PlugnmeetClient } from './plugnmeet-client';
 import { validateRoomId } from './room-id';
@@ -46,7 +47,8 @@ export interface DeliveryResult {
  * is taken (exists, size, type), makes a document link that answers HEAD and GET the way the
  * server needs, and sends the upload. Resolves when the server has converted the file.
  *
- * @throws {BridgeError} subclasses: the pre-flight errors of `inspectObject`, and the outcome
+ * @throws {BridgeError} subclasses: the pre-flight errors of `inspectObject`, RoomNotActiveError
+ *   and PresenterMissingError when `REQUIRE_PRESENTER` is on and the room has no presenter, and the outcome
  *   errors of `uploadWhiteboardFile` (RoomBusyError, RoomNotActiveError, FileRejectedError,
  *   UploadOutcomeUnknownError, …)
  */
@@ -61,6 +63,16 @@ export async function deliverFile(context: DeliveryContext, request: DeliveryReq
     ...(request.versionId ? { versionId: request.versionId } : {}),
     ...(request.etag ? { etag: request.etag } : {}),
   });
+
+  if (config.upload.requirePresenter) {
+    // The server itself uploads without a presenter; this rule is the operator's choice.
+    const room = await context.client.getActiveRoomInfo(request.roomId);
+    const facts = { roomId: request.roomId, bucket: request.bucket, key: request.key };
+    if (!room) throw new RoomNotActiveError(`Room ${request.roomId} is not active on the plugNmeet server.`, 'ROOM_NOT_ACTIVE', { facts });
+    if (!room.hasPresenter) {
+      throw new PresenterMissingError(`Room ${request.roomId} has no presenter yet, and REQUIRE_PRESENTER is on.`, { facts });
+    }
+  }
 
   hooks.onStage?.('linking');
   const link = await createDocumentLink(

@@ -138,14 +138,6 @@ export function createUploadWorker(deps: UploadWorkerDeps): UploadRecordHandler 
   };
 
   const deliver = async (record: SQSRecord, job: UploadJob): Promise<void> => {
-    if (config.upload.requirePresenter) {
-      const room = await client.getActiveRoomInfo(job.roomId);
-      if (!room) throw new RoomNotActiveError(`Room ${job.roomId} is not active.`, 'ROOM_NOT_ACTIVE', { facts: { roomId: job.roomId } });
-      if (!room.hasPresenter) {
-        throw new PresenterMissingError(`Room ${job.roomId} has no presenter yet, and REQUIRE_PRESENTER is on.`, { facts: { roomId: job.roomId } });
-      }
-    }
-
     const attemptId = randomUUID();
     let sentAt: number | undefined;
     try {

@@ -32,6 +32,18 @@ describe('listStackFilePaths', () => {
     expect(paths).toStrictEqual([join(directory, '.local', 'stack.json'), join(packageRoot, '.local', 'stack.json')]);
   });
 
+  it('looks first where LOCAL_STACK_FILE moved the file', () => {
+    // Act
+    const paths = listStackFilePaths(directory, { LOCAL_STACK_FILE: 'elsewhere/stack.json' });
+
+    // Assess
+    expect(paths).toStrictEqual([
+      join(directory, 'elsewhere', 'stack.json'),
+      join(directory, '.local', 'stack.json'),
+      join(packageRoot, '.local', 'stack.json'),
+    ]);
+  });
+
   it('lists the package root once when it is the current directory', () => {
     // Act
     const paths = listStackFilePaths(packageRoot);

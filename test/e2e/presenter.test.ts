@@ -32,4 +32,18 @@ describe('presenter rule', () => {
     expect(uploadsBeforePresenter).toBe(0);
     expect(simulator.uploads.filter((upload) => upload.roomId === 'class-p')).toHaveLength(1);
   });
+
+  it('answers a push with 409 while no presenter is there', async () => {
+    // Prepare
+    simulator.createRoom('class-q', { status: 'active' });
+    await stack.putSample('files/slides.pdf', 'sample.pdf');
+
+    // Act
+    const response = await stack.api('/rooms/class-q/files', { key: 'files/slides.pdf' });
+
+    // Assess
+    expect(response.status).toBe(409);
+    expect(response.body).toMatchObject({ code: 'PRESENTER_MISSING' });
+    expect(simulator.uploads.filter((upload) => upload.roomId === 'class-q')).toHaveLength(0);
+  });
 });
