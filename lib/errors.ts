@@ -170,8 +170,8 @@ export class NetworkError extends BridgeError {
 /**
  * How an upload ended without the server's own response:
  * - `timeout`: no response within the upload timeout; the server is most likely still converting;
- * - `gateway`: a proxy in front of the server answered 502, 503, 504 or a 5xx page that is not the
- *   server's JSON, most often because its read timeout ended while the server kept converting;
+ * - `gateway`: a proxy in front of the server answered 502, 503 or 504, most often because its
+ *   read timeout ended while the server kept converting;
  * - `connection-lost`: the connection broke after the request was sent, most often because the
  *   server process restarted or crashed, which ends its conversion too.
  */

@@ -102,7 +102,7 @@ function readMagic(path: string): string {
 }
 
 /** Checks that every S3, SQS and SSM grant of every role names its resources; shared by both bucket modes. */
-function expectScopedGrants(template: CfnTemplate, bucket: string, prefix: string): void {
+function expectScopedGrants(template: CfnTemplate, bucket: string, prefixes: readonly string[]): void {
   for (const roleId of roleIds(template)) {
     for (const statement of statementsOf(template, roleId)) {
       const actions = toList(statement.Action);
@@ -113,7 +113,7 @@ function expectScopedGrants(template: CfnTemplate, bucket: string, prefix: strin
       }
       for (const resource of resources) {
         if (actions.some((action) => action.startsWith('s3:'))) {
-          const isUploads = resource === `arn:\${AWS::Partition}:s3:::${bucket}/${prefix}*`;
+          const isUploads = prefixes.some((prefix) => resource === `arn:\${AWS::Partition}:s3:::${bucket}/${prefix}*`);
           const isUploadsBucket = resource === `arn:\${AWS::Partition}:s3:::${bucket}`;
           const isDeliveryState = resource.startsWith('${DeliveryStateBucket.Arn}');
           expect(isUploads || isUploadsBucket || isDeliveryState, `${where} on ${resource}`).toBe(true);
@@ -243,16 +243,17 @@ describe('deploy template with a stack-created uploads bucket', () => {
   });
 
   it('scopes S3, SQS and SSM statements to named resources', () => {
-    expectScopedGrants(template, 'pnm-bridge-test-uploads', 'rooms/');
+    expectScopedGrants(template, 'pnm-bridge-test-uploads', ['rooms/', 'files/']);
   });
 
-  it('lets every function read only the uploads prefix', () => {
+  it('lets every function read only the drop folder and the files prefix', () => {
     for (const name of FUNCTION_NAMES) {
       // Act
       const reads = resourcesGranting(template, ROLE_OF[name], 's3:GetObject').filter((arn) => !arn.startsWith('${DeliveryStateBucket'));
 
-      // Assess
-      expect(reads, name).toStrictEqual(['arn:${AWS::Partition}:s3:::pnm-bridge-test-uploads/rooms/*']);
+      // Assess: the ingest reads only the drop folder, whose objects it queues.
+      const prefixes = name === 'ingest' ? ['rooms/'] : ['rooms/', 'files/'];
+      expect(reads, name).toStrictEqual(prefixes.map((prefix) => `arn:\${AWS::Partition}:s3:::pnm-bridge-test-uploads/${prefix}*`));
       expect(resourcesGranting(template, ROLE_OF[name], 's3:GetObjectVersion'), name).toStrictEqual(reads);
     }
   });
@@ -309,7 +310,8 @@ describe('deploy template with a stack-created uploads bucket', () => {
 
       // Assess: a 404 for a missing key needs ListBucket; the condition keeps other prefixes unlisted.
       expect(listing, name).toHaveLength(1);
-      expect(listing[0]?.Condition, name).toStrictEqual({ StringLike: { 's3:prefix': 'rooms/*' } });
+      const prefixes = name === 'ingest' ? 'rooms/*' : ['rooms/*', 'files/*'];
+      expect(listing[0]?.Condition, name).toStrictEqual({ StringLike: { 's3:prefix': prefixes } });
     }
   });
 
@@ -567,7 +569,7 @@ describe('deploy template with an existing uploads bucket', () => {
 
   it('scopes every grant to the existing bucket and prefix', () => {
     // Assess
-    expectScopedGrants(template, 'existing-uploads', 'incoming/');
+    expectScopedGrants(template, 'existing-uploads', ['incoming/', 'files/']);
     expect(resourcesGranting(template, 'IamRoleCustomResourcesLambdaExecution', 's3:PutBucketNotification')).toStrictEqual([
       'arn:${AWS::Partition}:s3:::existing-uploads',
     ]);
