@@ -17,7 +17,7 @@ export type FileType = (typeof DEFAULT_FILE_TYPES)[number] | (typeof OPTIONAL_FI
 /** 30 MiB, the server's default `max_size_whiteboard_file`. */
 export const DEFAULT_MAX_FILE_BYTES = 30 * 1024 * 1024;
 
-/** A secret given either as its value or as the name of an SSM parameter that holds it. */
+/** A secret given either as its value or as the name of the SSM parameter that stores it. */
 export type SecretSource = { value: string } | { parameterName: string };
 
 export type LinkMode = 'proxy' | 'presigned';
@@ -33,7 +33,7 @@ export interface BridgeConfig {
     /** API key and secret that callers of the bridge's own HTTP API sign with. */
     apiKey: string;
     apiSecret: SecretSource;
-    /** Time the push route waits for the server before it answers 202, in milliseconds. */
+    /** Time the push route waits for the server before it returns 202, in milliseconds. */
     pushWaitMs: number;
   };
   link: {
@@ -62,7 +62,7 @@ export interface BridgeConfig {
     allowedTypes: readonly FileType[];
   };
   upload: {
-    /** Time the worker waits for the server's answer to one upload, in milliseconds. */
+    /** Time the worker waits for the server's response to one upload, in milliseconds. */
     timeoutMs: number;
     /** Time the JSON API calls (`isRoomActive`, `getActiveRoomInfo`) may take, in milliseconds. */
     apiTimeoutMs: number;

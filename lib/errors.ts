@@ -110,7 +110,7 @@ export class S3AccessDeniedError extends BridgeError {
   readonly retryable = false;
 }
 
-/** The server answered 409: another upload holds the room's lock. */
+/** The server returned 409: another upload has the room's lock. */
 export class RoomBusyError extends BridgeError {
   override readonly name = 'RoomBusyError';
   readonly code = 'ROOM_BUSY';
@@ -153,7 +153,7 @@ export class FileRejectedError extends BridgeError {
   readonly retryable = false;
 }
 
-/** The server answered with a 5xx status or a body we could not read. */
+/** The server returned a 5xx status or a body the bridge could not read. */
 export class ServerError extends BridgeError {
   override readonly name = 'ServerError';
   readonly code = 'SERVER_ERROR';
@@ -170,7 +170,7 @@ export class NetworkError extends BridgeError {
 /**
  * How an upload ended without the server's own response:
  * - `timeout`: no response within the upload timeout; the server is most likely still converting;
- * - `gateway`: a proxy in front of the server answered 502, 503 or 504, most often because its
+ * - `gateway`: a proxy in front of the server returned 502, 503 or 504, most often because its
  *   read timeout ended while the server kept converting;
  * - `connection-lost`: the connection broke after the request was sent, most often because the
  *   server process restarted or crashed, which ends its conversion too.

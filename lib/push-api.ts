@@ -46,7 +46,7 @@ export function parsePushBody(roomId: unknown, body: Record<string, unknown>): P
  * Delivers a file now and waits for the server up to the push route's time budget
  * (`PUSH_WAIT_MS`). API Gateway ends an integration after about 30 seconds while a conversion can
  * take minutes, so when the server has sent no response within the budget the file is reported as
- * accepted: the server carries on converting whether or not anyone waits for its answer.
+ * accepted: the server carries on converting whether or not anyone waits for its response.
  */
 export async function pushFile(runtime: Runtime, input: PushInput, hooks: DeliveryHooks = {}): Promise<PushOutcome> {
   const bucket = input.bucket ?? runtime.config.s3.defaultBucket;

@@ -62,7 +62,7 @@ function isRoomWait(error: unknown): boolean {
  * Builds the worker's record handler. For each message it either delivers the file, defers the
  * message (hides it with a visibility timeout and throws `RecordDeferredError`), or records a
  * failure on the failure queue and returns so that the message is deleted. It never sleeps while
- * a room is busy: the queue holds the message, and FIFO holds the room's later files behind it.
+ * a room is busy: the queue keeps the message, and FIFO keeps the room's later files behind it.
  *
  * - 409, a room that is not active yet, a missing presenter, 5xx and network errors: deferred with
  *   a back-off that grows with the receive count, never past the deadline.
@@ -117,7 +117,7 @@ export function createUploadWorker(deps: UploadWorkerDeps): UploadRecordHandler 
         return 'delivered';
       }
       // The server stayed silent for the whole upload timeout, which no healthy conversion needs;
-      // the file is most likely there, but a restart would have lost it, so an operator is told.
+      // the file is most likely there, but a restart would have lost it, so the failure record asks an operator to check.
       await fail(
         record,
         job,

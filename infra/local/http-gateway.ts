@@ -94,7 +94,7 @@ function writeResult(response: ServerResponse, result: APIGatewayProxyResultV2 |
   const body = structured.body === undefined ? Buffer.alloc(0) : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
   const headers: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name] = String(value);
-  // A HEAD answer keeps the Content-Length the handler set for the GET body it describes.
+  // A HEAD response keeps the Content-Length the handler set for the GET body it describes.
   if (!isHead || !Object.keys(headers).some((name) => name.toLowerCase() === 'content-length')) {
     headers['content-length'] = isHead ? 0 : body.length;
   }
@@ -123,7 +123,7 @@ export async function startHttpGateway(options: { port?: number; host?: string; 
       }
       writeResult(response, { statusCode: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"Not Found"}' }, method === 'HEAD');
     } catch (error) {
-      // A Lambda that throws makes API Gateway answer 500 with a fixed body.
+      // A Lambda that throws makes API Gateway return 500 with a fixed body.
       process.stderr.write(`local gateway: handler failed: ${(error as Error).stack ?? String(error)}\n`);
       if (!response.headersSent) writeResult(response, { statusCode: 500, body: '{"message":"Internal Server Error"}' }, request.method === 'HEAD');
     }

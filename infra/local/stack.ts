@@ -19,7 +19,7 @@ import { startS3Notifier } from './s3-notifier';
 import { LOCAL_S3_CREDENTIALS, startS3StandIn, type S3StandIn } from './s3-stand-in';
 import { startSqsStandIn, type SqsStandIn } from './sqs-stand-in';
 
-/** What `.local/stack.json` contains: everything a script needs to drive the local stack. */
+/** Contents of `.local/stack.json`: everything a script needs to drive the local stack. */
 export interface StackDescription {
   apiUrl: string;
   apiKey: string;
@@ -53,7 +53,7 @@ export interface LocalStackOptions {
   workerBatchSize?: number;
   /** Extra bridge settings (environment variable names), applied over the stack's defaults. */
   settings?: Record<string, string>;
-  /** Where to write the stack description; undefined writes none. */
+  /** Path of the stack description file; undefined writes none. */
   descriptionPath?: string;
   onError?: (source: string, error: unknown) => void;
 }
@@ -120,7 +120,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const plugnmeet = options.plugnmeet ?? { url: simulator?.url as string, apiKey: 'local-plugnmeet-key', apiSecret: 'local-plugnmeet-secret' };
 
   const maxReceiveCount = Number(options.settings?.MAX_RECEIVE_COUNT ?? 1000);
-  // Every poller lane holds a socket in a long poll, so the client needs more sockets than lanes,
+  // Every poller lane keeps a socket busy in a long poll, so the client needs more sockets than lanes,
   // or each delete waits behind the long polls (the SDK's default is 50 sockets).
   const lanes = options.workerConcurrency ?? 20;
   const sqs = new SQSClient({

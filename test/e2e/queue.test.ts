@@ -92,7 +92,7 @@ describe('upload queue', () => {
     expect(names.filter((name) => name.startsWith('2-next'))).toHaveLength(1);
     expect(simulator.counters.concurrentViolations).toBe(0);
 
-    // The server never confirmed the slow file, so an operator is told to check the room.
+    // The server never confirmed the slow file, so a failure record asks an operator to check the room.
     const failures = (await stack.drainFailureRecords()).filter((failure) => failure.job?.roomId === 'slow-room');
     expect(failures.map((failure) => [failure.code, failure.job?.key])).toStrictEqual([['UPLOAD_UNCONFIRMED', 'rooms/slow-room/1-long.pptx']]);
   });
