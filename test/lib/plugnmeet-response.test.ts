@@ -12,7 +12,7 @@ import {
 } from '../../lib/errors';
 import { logger } from '../../lib/logger';
 import { createPlugnmeetClient, type PlugnmeetClient } from '../../lib/plugnmeet-client';
-import { parseServerReply } from '../../lib/plugnmeet-response';
+import { assertUploadDelivered, parseServerReply, redactUrls } from '../../lib/plugnmeet-response';
 import { catchError, findClosedPort, sendJson, startCannedServer, type CannedServer } from './plugnmeet-fixtures';
 
 /**
@@ -577,5 +577,70 @@ describe('parseServerReply', () => {
       statusCode: undefined,
       body: undefined,
     });
+  });
+});
+
+/** Returns what `act` throws, failing the test when it throws nothing. */
+function throwOf(act: () => unknown): unknown {
+  try {
+    act();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to throw');
+}
+
+describe('assertUploadDelivered', () => {
+  it.each([502, 503, 504])('treats a proxy %i as an unknown outcome', (status) => {
+    // Act
+    const error = throwOf(() => assertUploadDelivered('/auth/room/uploadWhiteboardFile', 'room-1', parseServerReply(status, '<html>Gateway</html>')));
+
+    // Assess
+    expect(error).toBeInstanceOf(UploadOutcomeUnknownError);
+    expect((error as UploadOutcomeUnknownError).kind).toBe('gateway');
+  });
+
+  it.each([
+    'failed to fetch file headers: Head "http://127.0.0.1:1/links/abc/x.pdf": dial tcp 127.0.0.1:1: connect: connection refused',
+    'failed to download file: server returned 503 Service Unavailable',
+    "invalid MIME type: 'json' is not an allowed file type",
+  ])('makes a link fetch failure retryable: %s', (message) => {
+    // Act
+    const error = throwOf(() =>
+      assertUploadDelivered(
+        '/auth/room/uploadWhiteboardFile',
+        'room-1',
+        parseServerReply(400, JSON.stringify({ msg: message, status: false, status_code: 'INTERNAL_SERVER_ERROR' })),
+      ),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(ServerError);
+    expect((error as ServerError).retryable).toBe(true);
+  });
+
+  it('keeps a conversion failure permanent', () => {
+    const reply = parseServerReply(400, JSON.stringify({ msg: 'conversion/broadcast failed: failed to convert file to PDF', status: false, status_code: 'INTERNAL_SERVER_ERROR' }));
+    expect(throwOf(() => assertUploadDelivered('/auth/room/uploadWhiteboardFile', 'room-1', reply))).toBeInstanceOf(FileRejectedError);
+  });
+});
+
+describe('redactUrls', () => {
+  it('cuts every URL in a server message to its origin', () => {
+    // Act
+    const text = redactUrls('failed to fetch file headers: Head "https://api.example.test/links/eyJ0b2tlbiI.c2ln/deck.pdf": timeout');
+
+    // Assess
+    expect(text).toBe('failed to fetch file headers: Head "https://api.example.test/…": timeout');
+    expect(text).not.toContain('eyJ0b2tlbiI');
+  });
+
+  it('redacts presigned signatures in a parsed reply', () => {
+    // Act
+    const reply = parseServerReply(400, JSON.stringify({ msg: 'failed to download file: Get "http://127.0.0.1:4569/uploads/a.pdf?X-Amz-Signature=deadbeef": EOF' }));
+
+    // Assess
+    expect(reply.message).not.toContain('X-Amz-Signature');
+    expect(reply.message).toContain('http://127.0.0.1:4569/…');
   });
 });
