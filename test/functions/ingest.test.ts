@@ -8,6 +8,7 @@ import { ConfigError } from '../../lib/errors';
 import type { UploadJob } from '../../lib/upload-job';
 import { s3EventFactory, s3EventRecordFactory, s3TestEventFactory } from '../helpers/s3-event-factory';
 import { createFifoQueue, createTestSqsClient, receiveAll } from '../helpers/sqs-queue';
+import { TEST_BRIDGE_ENV } from '../helpers/test-config';
 
 /** The few Context fields the logger reads; the handler uses nothing else. */
 function contextFactory(): Context {
@@ -29,15 +30,7 @@ function contextFactory(): Context {
 
 function stubBridgeEnv(overrides: Record<string, string> = {}): void {
   const env: Record<string, string> = {
-    PLUGNMEET_SERVER_URL: 'http://127.0.0.1:9',
-    PLUGNMEET_API_KEY: 'plugnmeet-key',
-    PLUGNMEET_API_SECRET: 'plugnmeet-secret',
-    BRIDGE_API_KEY: 'bridge-key',
-    BRIDGE_API_SECRET: 'bridge-secret',
-    LINK_BASE_URL: 'http://127.0.0.1:9/links',
-    LINK_SIGNING_SECRET: 'link-secret',
-    ALLOWED_BUCKETS: 'uploads',
-    AWS_REGION: 'us-east-1',
+    ...TEST_BRIDGE_ENV,
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     ...overrides,

@@ -3,29 +3,16 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, startS3StandIn, type S3StandIn, type StandInS3Event } from '../../infra/local/s3-stand-in';
 import { startSqsStandIn, type SqsStandIn } from '../../infra/local/sqs-stand-in';
-import { loadConfig, type BridgeConfig } from '../../lib/config';
+import type { BridgeConfig } from '../../lib/config';
 import { InvalidInputError, QueueError, S3UnavailableError } from '../../lib/errors';
 import { ingestS3Event } from '../../lib/s3-ingest';
 import type { UploadJob } from '../../lib/upload-job';
 import { s3EventFactory, s3EventRecordFactory, s3TestEventFactory, toRealS3Event } from '../helpers/s3-event-factory';
+import { testConfig } from '../helpers/test-config';
 import { createFifoQueue, createTestSqsClient, receiveAll } from '../helpers/sqs-queue';
 
 const BUCKET = 'uploads';
 
-function testConfig(overrides: Record<string, string> = {}): BridgeConfig {
-  return loadConfig({
-    PLUGNMEET_SERVER_URL: 'http://127.0.0.1:9',
-    PLUGNMEET_API_KEY: 'plugnmeet-key',
-    PLUGNMEET_API_SECRET: 'plugnmeet-secret',
-    BRIDGE_API_KEY: 'bridge-key',
-    BRIDGE_API_SECRET: 'bridge-secret',
-    LINK_BASE_URL: 'http://127.0.0.1:9/links',
-    LINK_SIGNING_SECRET: 'link-secret',
-    ALLOWED_BUCKETS: BUCKET,
-    AWS_REGION: 'us-east-1',
-    ...overrides,
-  });
-}
 
 /** Collects the logger's JSON lines from stdout and stderr while a test runs. */
 function captureLogs(): () => Array<Record<string, unknown>> {

@@ -8,27 +8,14 @@ import {
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startSqsStandIn, type SqsStandIn } from '../../infra/local/sqs-stand-in';
-import { loadConfig, type BridgeConfig } from '../../lib/config';
+import type { BridgeConfig } from '../../lib/config';
 import { ConfigError, InvalidInputError, QueueError } from '../../lib/errors';
 import { toDeduplicationId, toMessageGroupId } from '../../lib/message-ids';
 import type { UploadJob } from '../../lib/upload-job';
 import { enqueueUploads, MAX_SEND_ATTEMPTS, requireQueueUrl, type QueuedUpload } from '../../lib/upload-queue';
+import { testConfig } from '../helpers/test-config';
 import { createFifoQueue, createTestSqsClient, receiveAll } from '../helpers/sqs-queue';
 
-function testConfig(overrides: Record<string, string> = {}): BridgeConfig {
-  return loadConfig({
-    PLUGNMEET_SERVER_URL: 'http://127.0.0.1:9',
-    PLUGNMEET_API_KEY: 'plugnmeet-key',
-    PLUGNMEET_API_SECRET: 'plugnmeet-secret',
-    BRIDGE_API_KEY: 'bridge-key',
-    BRIDGE_API_SECRET: 'bridge-secret',
-    LINK_BASE_URL: 'http://127.0.0.1:9/links',
-    LINK_SIGNING_SECRET: 'link-secret',
-    ALLOWED_BUCKETS: 'uploads',
-    AWS_REGION: 'us-east-1',
-    ...overrides,
-  });
-}
 
 /** Builds a queued upload for a room and key, with a fresh sequencer so each call is a new upload. */
 function uploadFactory(roomId: string, key: string): QueuedUpload {
