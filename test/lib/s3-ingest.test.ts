@@ -8,23 +8,13 @@ import { InvalidInputError, QueueError, S3UnavailableError } from '../../lib/err
 import { ingestS3Event } from '../../lib/s3-ingest';
 import type { UploadJob } from '../../lib/upload-job';
 import { s3EventFactory, s3EventRecordFactory, s3TestEventFactory, toRealS3Event } from '../helpers/s3-event-factory';
+import { captureLogs } from '../helpers/log-capture';
 import { testConfig } from '../helpers/test-config';
 import { createFifoQueue, createTestSqsClient, receiveAll } from '../helpers/sqs-queue';
 
 const BUCKET = 'uploads';
 
 
-/** Collects the logger's JSON lines from stdout and stderr while a test runs. */
-function captureLogs(): () => Array<Record<string, unknown>> {
-  const lines: string[] = [];
-  const collect = (chunk: string | Uint8Array): boolean => {
-    lines.push(...String(chunk).split('\n').filter((line) => line.startsWith('{')));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(collect);
-  vi.spyOn(process.stderr, 'write').mockImplementation(collect);
-  return () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 describe('ingestS3Event', () => {
   let s3StandIn: S3StandIn;
@@ -156,7 +146,7 @@ describe('ingestS3Event', () => {
     // Assess
     expect(summary).toStrictEqual({ queued: 0, skipped: [] });
     expect(await receiveAll(sqs, queueUrl)).toStrictEqual([]);
-    expect(logs()).toContainEqual(expect.objectContaining({ level: 'INFO', message: 'S3 test event acknowledged', bucket: BUCKET }));
+    expect(logs.entries()).toContainEqual(expect.objectContaining({ level: 'INFO', message: 'S3 test event acknowledged', bucket: BUCKET }));
   });
 
   it('skips a folder placeholder', async () => {
@@ -185,7 +175,7 @@ describe('ingestS3Event', () => {
     const reason = 'key is outside the room key pattern rooms/{roomId}/';
     expect(summary).toStrictEqual({ queued: 0, skipped: [{ key: 'inbox/r1/deck.pdf', reason }] });
     expect(await receiveAll(sqs, queueUrl)).toStrictEqual([]);
-    expect(logs()).toContainEqual(
+    expect(logs.entries()).toContainEqual(
       expect.objectContaining({ level: 'INFO', message: 'S3 record skipped', bucket: BUCKET, key: 'inbox/r1/deck.pdf', reason }),
     );
   });
@@ -285,7 +275,7 @@ describe('ingestS3Event', () => {
     await ingestS3Event(config, s3TestEventFactory(BUCKET));
 
     // Assess
-    const lines = logs();
+    const lines = logs.entries();
     expect(lines).toContainEqual(
       expect.objectContaining({ level: 'INFO', message: 'upload queued', roomId: 'r1', bucket: BUCKET, key: 'rooms/r1/deck.pdf', messageId: expect.any(String) }),
     );
@@ -365,7 +355,7 @@ describe('ingestS3Event', () => {
 
     // Assess
     await expect(result).rejects.toBeInstanceOf(QueueError);
-    expect(logs()).toContainEqual(expect.objectContaining({ level: 'ERROR', jobs: 1 }));
+    expect(logs.entries()).toContainEqual(expect.objectContaining({ level: 'ERROR', jobs: 1 }));
   });
 
   it.each([null, 'text', {}, { Records: 'not a list' }, { Event: 's3:ObjectCreated:Put' }])(

@@ -13,6 +13,7 @@ import { ConfigError, InvalidInputError, QueueError } from '../../lib/errors';
 import { toDeduplicationId, toMessageGroupId } from '../../lib/message-ids';
 import type { UploadJob } from '../../lib/upload-job';
 import { enqueueUploads, MAX_SEND_ATTEMPTS, requireQueueUrl, type QueuedUpload } from '../../lib/upload-queue';
+import { captureLogs } from '../helpers/log-capture';
 import { testConfig } from '../helpers/test-config';
 import { createFifoQueue, createTestSqsClient, receiveAll } from '../helpers/sqs-queue';
 
@@ -32,17 +33,6 @@ function uploadFactory(roomId: string, key: string): QueuedUpload {
   return { job, deduplicationId: toDeduplicationId({ roomId, bucket: job.bucket, key, sequencer }) };
 }
 
-/** Collects the logger's JSON lines from stdout and stderr while a test runs. */
-function captureLogs(): () => Array<Record<string, unknown>> {
-  const lines: string[] = [];
-  const collect = (chunk: string | Uint8Array): boolean => {
-    lines.push(...String(chunk).split('\n').filter((line) => line.startsWith('{')));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(collect);
-  vi.spyOn(process.stderr, 'write').mockImplementation(collect);
-  return () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 function keyOfBody(body: string | undefined): string {
   return (JSON.parse(body ?? '{}') as UploadJob).key;
@@ -290,7 +280,7 @@ describe('enqueueUploads with failed batch entries', () => {
     // Assess
     expect(sentKeysPerCall()).toStrictEqual([['a1', 'b1'], ['a1', 'b2'], ['a2']]);
     expect(result).toStrictEqual({ messageIds: ['message-a1', 'message-a2', 'message-b1', 'message-b2'] });
-    expect(logs()).toStrictEqual([
+    expect(logs.entries()).toStrictEqual([
       expect.objectContaining({ level: 'WARN', roomId: 'A', key: 'a1', code: 'InternalError', attempt: 1 }),
     ]);
   });
