@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import { loadConfig, type BridgeConfig } from '../../lib/config';
 
 /**
@@ -19,4 +20,14 @@ export const TEST_BRIDGE_ENV: Readonly<Record<string, string>> = {
 /** Builds settings from `TEST_BRIDGE_ENV` with `overrides` applied. */
 export function testConfig(overrides: Record<string, string> = {}): BridgeConfig {
   return loadConfig({ ...TEST_BRIDGE_ENV, ...overrides });
+}
+
+/**
+ * Stubs the credentials and region that the S3 and SQS stand-ins accept, for the current test.
+ * Undo it with `vi.unstubAllEnvs()`.
+ */
+export function stubLocalAwsEnv(): void {
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+  vi.stubEnv('AWS_REGION', 'us-east-1');
 }

@@ -9,7 +9,7 @@ import { ingestS3Event } from '../../lib/s3-ingest';
 import type { UploadJob } from '../../lib/upload-job';
 import { s3EventFactory, s3EventRecordFactory, s3TestEventFactory, toRealS3Event } from '../helpers/s3-event-factory';
 import { captureLogs } from '../helpers/log-capture';
-import { testConfig } from '../helpers/test-config';
+import { stubLocalAwsEnv, testConfig } from '../helpers/test-config';
 import { createFifoQueue, createTestSqsClient, receiveAll } from '../helpers/sqs-queue';
 
 const BUCKET = 'uploads';
@@ -44,11 +44,7 @@ describe('ingestS3Event', () => {
     await sqsStandIn.stop();
   });
 
-  beforeEach(() => {
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
-    vi.stubEnv('AWS_REGION', 'us-east-1');
-  });
+  beforeEach(stubLocalAwsEnv);
 
   afterEach(() => {
     vi.restoreAllMocks();

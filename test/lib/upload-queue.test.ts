@@ -14,7 +14,7 @@ import { toDeduplicationId, toMessageGroupId } from '../../lib/message-ids';
 import type { UploadJob } from '../../lib/upload-job';
 import { enqueueUploads, MAX_SEND_ATTEMPTS, requireQueueUrl, type QueuedUpload } from '../../lib/upload-queue';
 import { captureLogs } from '../helpers/log-capture';
-import { testConfig } from '../helpers/test-config';
+import { stubLocalAwsEnv, testConfig } from '../helpers/test-config';
 import { createFifoQueue, createTestSqsClient, receiveAll } from '../helpers/sqs-queue';
 
 
@@ -38,11 +38,7 @@ function keyOfBody(body: string | undefined): string {
   return (JSON.parse(body ?? '{}') as UploadJob).key;
 }
 
-beforeEach(() => {
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-});
+beforeEach(stubLocalAwsEnv);
 
 afterEach(() => {
   vi.restoreAllMocks();
