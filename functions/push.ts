@@ -5,7 +5,7 @@ import { logger } from '../lib/logger';
 import { handlePushHttp, parsePushBody, pushFile, type PushOutcome } from '../lib/push-api';
 import { getRuntime } from '../lib/runtime';
 
-/** The answer to a direct invoke: the outcome, or the error's code and reason. */
+/** Result of a direct invoke: the outcome, or the error's code and reason. */
 export type PushInvokeResult = PushOutcome | { status: 'error'; code: string; message: string; retryable: boolean };
 
 function isHttpEvent(event: unknown): event is APIGatewayProxyEventV2 {

@@ -44,7 +44,7 @@ export interface DeliveryResult {
 
 /**
  * Delivers one S3 object to a room's whiteboard: checks the object before the server's room lock
- * is taken (exists, size, type), makes a document link that answers HEAD and GET the way the
+ * is taken (exists, size, type), makes a document link that serves HEAD and GET the way the
  * server needs, and sends the upload. Resolves when the server has converted the file.
  *
  * @throws {BridgeError} subclasses: the pre-flight errors of `inspectObject`, RoomNotActiveError

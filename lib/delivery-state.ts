@@ -18,7 +18,7 @@ export interface TimedOutAttempt {
   attemptId: string;
   /** When the timed-out upload was sent, in epoch milliseconds. */
   sentAt: number;
-  /** How the response went missing: the bridge's own timeout, or a proxy's 502, 503 or 504. */
+  /** Cause of the missing response: the bridge's own timeout, or a proxy's 502, 503 or 504. */
   kind: 'timeout' | 'gateway';
 }
 

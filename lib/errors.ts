@@ -168,7 +168,7 @@ export class NetworkError extends BridgeError {
 }
 
 /**
- * How an upload ended without the server's own response:
+ * Cause of an upload that ended without the server's own response:
  * - `timeout`: no response within the upload timeout; the server is most likely still converting;
  * - `gateway`: a proxy in front of the server returned 502, 503 or 504, most often because its
  *   read timeout ended while the server kept converting;
@@ -228,7 +228,7 @@ export function asBridgeError(error: unknown): BridgeError | undefined {
   return error instanceof BridgeError ? error : undefined;
 }
 
-/** A document-link token is malformed, tampered with, or expired. The link function answers 403 without detail. */
+/** A document-link token is malformed, tampered with, or expired. The link function returns 403 without detail. */
 export class InvalidLinkTokenError extends BridgeError {
   override readonly name = 'InvalidLinkTokenError';
   readonly code = 'LINK_TOKEN_INVALID';

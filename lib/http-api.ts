@@ -71,7 +71,7 @@ export function jsonResponse(statusCode: number, body: Record<string, unknown>, 
 
 /**
  * Maps an error to the API's response: our errors keep their code and message, with 4xx detail and
- * a `Retry-After` on 409; anything else is logged and answered with a generic 500 so that no
+ * a `Retry-After` on 409; anything else is logged and gets a generic 500 so that no
  * internal detail leaks.
  */
 export function errorResponse(error: unknown): APIGatewayProxyStructuredResultV2 {

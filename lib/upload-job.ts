@@ -1,12 +1,12 @@
 import { InvalidInputError } from './errors';
 import { validateRoomId } from './room-id';
 
-/** Where a queued file came from. */
+/** Origin of a queued file. */
 export type UploadSource = 's3-event' | 'preload' | 'api';
 
 /**
  * The body of one message on the FIFO upload queue: one file for one room. The worker turns it
- * into a document link just before the upload, so the message holds no URL and no secret.
+ * into a document link just before the upload, so the message contains no URL and no secret.
  */
 export interface UploadJob {
   /** Schema version, so that a later worker can still read messages queued by this one. */

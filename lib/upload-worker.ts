@@ -66,7 +66,7 @@ function isRoomWait(error: unknown): boolean {
  *
  * - 409, a room that is not active yet, a missing presenter, 5xx and network errors: deferred with
  *   a back-off that grows with the receive count, never past the deadline.
- * - No answer within the upload timeout: the server may still be converting while it holds the
+ * - No response within the upload timeout: the server may still be converting while it holds the
  *   room's lock, so the attempt is recorded and the message deferred until that lock has expired.
  *   The next attempt sends the file again only if the server never downloaded it.
  * - Permanent errors, a passed deadline, and a message about to reach the queue's
